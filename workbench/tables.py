@@ -1,0 +1,105 @@
+"""Render DataFrames for people and machines: plain table, CSV, Markdown, JSON, escaped HTML.
+
+Used by every command-line verb (``--format``) and by the notebooks. HTML output escapes every data
+value. Introduced in ``notebooks/00_start_here.ipynb``.
+"""
+from __future__ import annotations
+
+import html
+import json
+
+import numpy as np
+import pandas as pd
+
+FORMATS = ("table", "csv", "md", "json")
+
+
+def _plain(v):
+    """A JSON-safe Python value (dates as YYYY-MM-DD, missing as None)."""
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, float) and np.isnan(v):
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.strftime("%Y-%m-%d")
+    if isinstance(v, np.generic):
+        return v.item()
+    if isinstance(v, dict):
+        return {str(k): _plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    return v
+
+
+def records(df: pd.DataFrame) -> list[dict]:
+    """Rows as JSON-safe dicts."""
+    return [{str(k): _plain(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
+
+
+def to_json(obj) -> str:
+    """JSON text for a DataFrame, a dict of DataFrames, or plain values."""
+    def conv(o):
+        if isinstance(o, pd.DataFrame):
+            return records(o)
+        if isinstance(o, dict):
+            return {str(k): conv(v) for k, v in o.items()}
+        if isinstance(o, (list, tuple)):
+            return [conv(x) for x in o]
+        return _plain(o)
+    return json.dumps(conv(obj), indent=2, ensure_ascii=False)
+
+
+def _cells(df: pd.DataFrame, float_digits: int) -> pd.DataFrame:
+    def cell(v):
+        v = _plain(v)
+        if v is None:
+            return ""
+        if isinstance(v, bool):
+            return "yes" if v else "no"
+        if isinstance(v, float):
+            return f"{v:.{float_digits}g}" if abs(v) < 1e-3 and v != 0 else f"{v:,.{float_digits}f}".rstrip("0").rstrip(".")
+        return str(v)
+    return df.astype(object).map(cell) if len(df) else df.astype(str)
+
+
+def to_markdown(df: pd.DataFrame, float_digits: int = 4) -> str:
+    """A GitHub-flavoured Markdown table; '|' inside values is escaped."""
+    c = _cells(df, float_digits)
+    esc = lambda s: str(s).replace("|", "\\|").replace("\n", " ")
+    lines = ["| " + " | ".join(esc(x) for x in c.columns) + " |", "|" + "---|" * len(c.columns)]
+    lines += ["| " + " | ".join(esc(x) for x in row) + " |" for row in c.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def to_text(df: pd.DataFrame, float_digits: int = 4) -> str:
+    """A fixed-width table for a terminal."""
+    if df.empty:
+        return "(no rows)"
+    c = _cells(df, float_digits)
+    widths = [max(len(str(col)), *(len(x) for x in c[col])) for col in c.columns]
+    fmt = lambda vals: "  ".join(str(v).ljust(w) for v, w in zip(vals, widths)).rstrip()
+    return "\n".join([fmt(c.columns), fmt(["-" * w for w in widths])] + [fmt(r) for r in c.itertuples(index=False)])
+
+
+def to_html(df: pd.DataFrame, float_digits: int = 4) -> str:
+    """An HTML table with every header and value escaped."""
+    c = _cells(df, float_digits)
+    head = "".join(f"<th>{html.escape(str(x))}</th>" for x in c.columns)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(x))}</td>" for x in row) + "</tr>"
+                   for row in c.itertuples(index=False))
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def render(df: pd.DataFrame, fmt: str = "table", float_digits: int = 4) -> str:
+    """One DataFrame in one of :data:`FORMATS`."""
+    if fmt == "csv":
+        return records_csv(df)
+    if fmt == "md":
+        return to_markdown(df, float_digits)
+    if fmt == "json":
+        return to_json(df)
+    return to_text(df, float_digits)
+
+
+def records_csv(df: pd.DataFrame) -> str:
+    return df.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d")
