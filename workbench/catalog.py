@@ -293,6 +293,7 @@ class Catalog:
     gpus: pd.DataFrame
     name_map: pd.DataFrame
     price_history: pd.DataFrame
+    providers: pd.DataFrame
     path: str = "<memory>"
     files: dict[str, str] = field(default_factory=dict)
 
@@ -372,7 +373,7 @@ def catalog_from_frames(frames: dict[str, pd.DataFrame], displays: dict[str, str
 
 def load_catalog(path: str | Path | None = None) -> Catalog:
     """Load ``models.csv``, ``offerings.csv`` and the optional ``scores.csv``, ``gpus.csv``,
-    ``name_map.csv`` and ``price_history.csv`` from a folder (default: the project's
+    ``name_map.csv``, ``price_history.csv`` and ``providers.csv`` from a folder (default: the project's
     ``data/catalog``), validating everything. Introduced in ``00_start_here.ipynb``.
     """
     folder = Path(path) if path is not None else default_catalog_dir()

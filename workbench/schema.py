@@ -204,6 +204,22 @@ PRICE_HISTORY = Table(
     doc="dated list prices, for review triggers",
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (MODELS, OFFERINGS, SCORES, GPUS, NAME_MAP, PRICE_HISTORY)}
+PROVIDERS = Table(
+    "providers",
+    "providers.csv",
+    (
+        Column("provider", "str", True, doc="as written in offerings.csv"),
+        Column("zero_data_retention", "bool", doc="a zero-data-retention option exists (often on request)"),
+        Column("trains_on_data", "bool", doc="API prompts may be used for training by default"),
+        Column("regions", "list", doc="';'-separated processing regions offered, e.g. 'us;eu'"),
+        Column("policy_url", "str", doc="the provider's published data-usage policy"),
+        Column("notes", "str"),
+        *PROVENANCE,
+    ),
+    key=("provider",),
+    doc="provider-level policy facts; an offering's own privacy columns override them when filled",
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (MODELS, OFFERINGS, SCORES, GPUS, NAME_MAP, PRICE_HISTORY, PROVIDERS)}
 # Tables a catalog directory must have; the others are optional.
 REQUIRED_TABLES = ("models", "offerings")
