@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 PRICE_MIN_USD_PER_MTOK = 0.001
 PRICE_MAX_USD_PER_MTOK = 1000.0
 
-OPENNESS = ("closed", "open-weight", "open-source")
+OPENNESS = ("closed", "open-weight", "open-source", "unknown")
 ACCESS_MODES = ("managed-api", "hosted-inference", "self-hosted")
-COMMERCIAL_USE = ("yes", "restricted", "no")
+COMMERCIAL_USE = ("yes", "restricted", "no", "unknown")
+# "unknown": the source does not state it (importers never guess); constraint checks treat it as not met.
 MODEL_TYPES = ("chat", "embedding", "reranker")
 MODALITIES = ("text", "image", "audio", "video", "pdf")
 
@@ -74,10 +75,10 @@ MODELS = Table(
         Column("model_type", "enum", True, MODEL_TYPES, doc="chat, embedding or reranker"),
         Column("release_date", "date"),
         Column("openness", "enum", True, OPENNESS,
-               doc="closed; open-weight (weights only); open-source (weights, data and code published)"),
+               doc="closed; open-weight (weights only); open-source (weights, data and code published); unknown (not stated)"),
         Column("license", "str", True, doc="licence name; 'proprietary' for closed models"),
         Column("commercial_use", "enum", True, COMMERCIAL_USE,
-               doc="yes; restricted (field-of-use or user-count clauses); no"),
+               doc="yes; restricted (field-of-use or user-count clauses); no; unknown (not stated)"),
         Column("fine_tuning", "bool", doc="the licence or provider allows fine-tuning and using the result"),
         Column("license_notes", "str", doc="e.g. the 700M-MAU clause"),
         Column("params_b", "float", min=0.0, max=100000.0, doc="total parameters, billions"),
