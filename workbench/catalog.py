@@ -218,7 +218,8 @@ def _table_rules(name: str, t: pd.DataFrame, display: str) -> list[Problem]:
     problems: list[Problem] = []
     if name == "offerings":
         api = t["access_mode"] != "self-hosted"
-        for col in ("usd_per_mtok_in", "usd_per_mtok_out"):
+        # the output price is checked in _cross_rules: embedding and reranker models bill input tokens only
+        for col in ("usd_per_mtok_in",):
             for row in t.index[api & t[col].isna()]:
                 problems.append(Problem(display, f"row {row}", "price is missing for an API offering",
                                         "fill in the list price in USD per million tokens; a catalog never treats "
@@ -262,8 +263,14 @@ def _cross_rules(tables: dict[str, pd.DataFrame], displays: dict[str, str]) -> l
             problems.append(Problem(displays[name], f"row {row}", "names a model that is not in models.csv",
                                     f"add the model to models.csv first, or fix the id; {did_you_mean(t.loc[row, 'model_id'], known)}",
                                     column="model_id", value=t.loc[row, "model_id"]))
-    gpus = tables.get("gpus")
     offers = tables["offerings"]
+    # an API offering of a chat model needs an output price (embedding/reranker models bill input only)
+    chat = offers["model_id"].map(dict(zip(tables["models"]["model_id"], tables["models"]["model_type"]))) == "chat"
+    for row in offers.index[chat & (offers["access_mode"] != "self-hosted") & offers["usd_per_mtok_out"].isna()]:
+        problems.append(Problem(displays["offerings"], f"row {row}", "price is missing for an API offering",
+                                "fill in the list price in USD per million tokens; a catalog never treats "
+                                "a missing price as free", column="usd_per_mtok_out"))
+    gpus = tables.get("gpus")
     need = offers["gpu"].notna()
     if need.any():
         known_gpus = set(gpus["gpu"]) if gpus is not None else set()
