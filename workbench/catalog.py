@@ -331,6 +331,18 @@ class Catalog:
         m = self.name_map[(self.name_map["model_id"] == model_id) & (self.name_map["namespace"] == namespace)]
         return None if m.empty else str(m["external_name"].iloc[0])
 
+    def offerings_with_policy(self) -> pd.DataFrame:
+        """Offerings with the provider-level privacy facts (``providers.csv``) filled in where the
+        offering's own cell is empty; the offering's own value always wins. Empty stays unknown."""
+        o = self.offerings.copy()
+        if self.providers.empty:
+            return o
+        p = self.providers.set_index("provider")
+        for col in ("zero_data_retention", "trains_on_data", "regions"):
+            fill = o["provider"].map(p[col])
+            o[col] = o[col].where(o[col].notna(), fill)
+        return o
+
     def as_of_range(self) -> tuple[pd.Timestamp, pd.Timestamp]:
         dates = pd.concat([t["as_of"] for t in self.tables().values() if len(t)])
         return dates.min(), dates.max()
