@@ -1,0 +1,87 @@
+"""python -m workbench import {litellm,openrouter,artificial-analysis,lmarena} FILE --as-of DATE --out DIR [--force]
+
+A thin shell over :mod:`workbench.sources`: import one public file, validate the tables in memory
+(nothing is written if they are invalid), check that no target file exists (unless ``--force``),
+write one CSV per table, load the folder back with :func:`~workbench.catalog.load_catalog`, and
+print how many entries were imported and why the others were skipped.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..catalog import catalog_from_frames, load_catalog, write_table
+from ..errors import Problem, WorkbenchError, fail
+from ..schema import TABLES
+from ..sources import FORMATS, importer
+from ..sources.common import check_as_of
+from ..tables import to_text
+
+NAME = "import"
+HELP = "import a public file (LiteLLM, OpenRouter, Artificial Analysis, LMArena) into catalog CSVs, with skipped entries and reasons"
+SKIPPED_FILE = "import_skipped.csv"
+
+
+def add_arguments(p):
+    p.add_argument("format", choices=sorted(FORMATS), help="the file's format")
+    p.add_argument("file", help="the JSON file as downloaded")
+    p.add_argument("--as-of", required=True, metavar="YYYY-MM-DD", help="the date the file describes (written into every row)")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder to write models.csv, offerings.csv, ... into")
+    p.add_argument("--force", action="store_true", help="replace CSVs that already exist in --out")
+    p.add_argument("--source", default=None, help="provenance written into every row (default: the format and file name)")
+    p.add_argument("--category", default="full", help="lmarena only: the leaderboard category (default: full)")
+    p.add_argument("--show-skipped", type=int, default=0, metavar="N", help="also list the first N skipped entries")
+
+
+def frames_to_write(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The tables an import writes: what the importer made, plus an empty ``offerings`` table for score-only
+    sources (so the folder is a valid catalog: models and scores, no prices)."""
+    out = {name: df for name, df in tables.items() if name in TABLES}
+    if "offerings" not in out:
+        out["offerings"] = pd.DataFrame(columns=TABLES["offerings"].column_names)
+    return out
+
+
+def check_targets(folder: Path, names: list[str], force: bool) -> list[Path]:
+    """All target paths; raise one error naming every existing file unless ``force`` (so nothing is half-written)."""
+    if folder.exists() and not folder.is_dir():
+        raise fail(str(folder), "--out", "is a file, not a folder", "give a folder name for --out")
+    paths = [folder / TABLES[n].filename for n in names] + [folder / SKIPPED_FILE]
+    existing = [p for p in paths if p.exists()]
+    if existing and not force:
+        raise WorkbenchError([Problem(str(p), "file", "already exists; nothing was written",
+                                      "choose another --out folder, or pass --force to replace it") for p in existing])
+    return paths
+
+
+def run(args) -> int:
+    as_of = check_as_of(args.as_of)
+    fn = importer(args.format)
+    kwargs = {"category": args.category} if args.format == "lmarena" else {}
+    result = fn(args.file, as_of, source=args.source, **kwargs)
+
+    folder = Path(args.out)
+    tables = frames_to_write(result.tables)
+    displays = {n: str(folder / TABLES[n].filename) for n in TABLES}
+    catalog_from_frames(tables, displays, path=str(folder))  # validate before writing anything
+    check_targets(folder, list(tables), args.force)
+    for name, df in tables.items():
+        write_table(df, name, folder, force=args.force)
+    result.skipped.to_csv(folder / SKIPPED_FILE, index=False, lineterminator="\n")
+    cat = load_catalog(folder)  # the folder as written loads back
+
+    c = result.counts()
+    print(f"source: {result.source}  (as_of {result.as_of})")
+    print(f"entries: {c['total']}  imported: {c['imported']}  skipped: {c['total'] - c['imported']}")
+    for name in tables:
+        print(f"  wrote {TABLES[name].filename:<16} {len(getattr(cat, name)):>6} rows")
+    print(f"  wrote {SKIPPED_FILE:<16} {len(result.skipped):>6} rows (entry, reason, detail)")
+    for note in result.notes:
+        print(f"note: {note}")
+    if c["skipped"]:
+        print("skipped by reason:")
+        print(to_text(pd.DataFrame({"reason": list(c["skipped"]), "entries": list(c["skipped"].values())})))
+    if args.show_skipped:
+        print(to_text(result.skipped.head(args.show_skipped)))
+    return 0
