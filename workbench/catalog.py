@@ -95,11 +95,14 @@ def read_csv_strings(path: Path, display: str | None = None) -> pd.DataFrame:
 def _unit_hint(value: float) -> str:
     """Say which unit a price outside the plausible range was probably written in."""
     if value < PRICE_MIN_USD_PER_MTOK:
+        readings = []
         if PRICE_MIN_USD_PER_MTOK <= value * 1e6 <= PRICE_MAX_USD_PER_MTOK:
-            return ("this looks like USD per token; multiply by 1,000,000 to get USD per million tokens "
-                    "(or import the file with 'python -m workbench import', which converts units)")
+            readings.append(f"USD per token (x 1,000,000 = {value * 1e6:g} USD per million)")
         if PRICE_MIN_USD_PER_MTOK <= value * 1e3 <= PRICE_MAX_USD_PER_MTOK:
-            return "this looks like USD per thousand tokens; multiply by 1,000"
+            readings.append(f"USD per thousand tokens (x 1,000 = {value * 1e3:g} USD per million)")
+        if readings:
+            return ("this looks like " + " or ".join(readings) + "; write USD per million tokens, or import the "
+                    "provider's file with 'python -m workbench import', which converts units")
         return "write the price in USD per million tokens; leave the cell empty if the item is free or unknown"
     return ("no model costs this much per million tokens: check the unit (USD per million tokens) "
             "and the decimal point")
@@ -137,6 +140,7 @@ def validate_table(spec: Table, df: pd.DataFrame, display: str) -> tuple[pd.Data
                 problems.append(Problem(display, f"row {row}", "not a number", "write a plain number such as 0.15 "
                                         "(no currency sign, no thousands separator)", column=c.name, value=raw[row]))
             ok = ~empty & ~bad
+            frac = pd.Series(False, index=raw.index)
             if c.kind == "int":
                 frac = ok & (num.fillna(0) % 1 != 0)
                 for row in raw.index[frac]:
@@ -163,7 +167,7 @@ def validate_table(spec: Table, df: pd.DataFrame, display: str) -> tuple[pd.Data
                     msg = "is negative" if (c.min == 0 and num[row] < 0) else f"outside the allowed range {lo}..{hi}"
                     problems.append(Problem(display, f"row {row}", msg, f"check the value and its unit ({c.doc or c.name})",
                                             column=c.name, value=raw[row]))
-            out[c.name] = num.astype("Int64") if c.kind == "int" and not (bad.any()) else num.astype(float)
+            out[c.name] = num.astype("Int64") if c.kind == "int" and not (bad.any() or frac.any()) else num.astype(float)
         elif c.kind == "bool":
             low = raw.str.lower()
             bad = ~empty & ~low.isin(TRUE_WORDS | FALSE_WORDS)
@@ -385,8 +389,7 @@ def catalog_from_frames(frames: dict[str, pd.DataFrame], displays: dict[str, str
         problems += _cross_rules(typed, displays)
     if problems:
         raise WorkbenchError(problems)
-    for t in typed.values():
-        t.reset_index(drop=True, inplace=True)
+    typed = {name: t.reset_index(drop=True) for name, t in typed.items()}
     return Catalog(**typed, path=path, files=displays)
 
 

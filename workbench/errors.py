@@ -28,7 +28,8 @@ class Problem:
 
     def __str__(self) -> str:
         place = self.where + (f", column '{self.column}'" if self.column else "")
-        shown = "" if self.value is None else f" (got {self.value!r})"
+        value = self.value.item() if hasattr(self.value, "item") else self.value
+        shown = "" if value is None else f" (got {value!r})"
         return f"{self.file}: {place}: {self.message}{shown}. Fix: {self.fix}"
 
 
@@ -67,4 +68,6 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"
+    if len(choices) > 12:
+        return "valid values include " + ", ".join(repr(c) for c in choices[:8]) + f", ... ({len(choices)} in all)"
     return "valid values: " + ", ".join(repr(c) for c in choices)
