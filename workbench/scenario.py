@@ -222,7 +222,7 @@ CONTRACT_SPEC = {
 WEIGHTS_SPEC = {k: F("float", False, 0, 1000) for k in WEIGHT_KEYS}
 STEP_SPEC = {
     "name": F("str", True), "role": F("str", True, choices=ROLES), "description": F("str"),
-    "requests_per_month": F("int", True, 0, 10**12), "peak_to_average": F("float", False, 1, 1000),
+    "requests_per_month": F("int", True, 0, 10**12, doc="requests a month for this step"), "peak_to_average": F("float", False, 1, 1000),
     "tokens": F("dict", True, sub=TOKENS_SPEC), "latency": F("dict", False, sub=LATENCY_SPEC),
     "output_contract": F("dict", False, sub=CONTRACT_SPEC), "constraints": F("dict", False, sub=STEP_CONSTRAINTS_SPEC),
     "reliability": F("dict", False, sub=RELIABILITY_SPEC), "weights": F("dict", False, sub=WEIGHTS_SPEC),
@@ -306,18 +306,38 @@ def _check(value: Any, spec: F, path: str, file: str, problems: list[Problem]) -
     if k in ("int", "float"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             if isinstance(value, str):
-                return bad("must be a number, not text", "remove the quotes and any unit (e.g. write 2.5, not '2.5 s')")
+                return bad("must be a number, not text", _text_number_fix(value))
             return bad("must be a number", "write a plain number")
         if k == "int" and isinstance(value, float):
             if not value.is_integer():
                 return bad("must be a whole number", "drop the decimals")
             value = int(value)
+        if spec.min == 0 and value < 0:
+            return bad("must not be negative", f"write a number of 0 or more ({spec.doc or path})")
         if spec.min is not None and value < spec.min or spec.max is not None and value > spec.max:
             lo = "" if spec.min is None else f"{spec.min:g}"
             hi = "" if spec.max is None else f"{spec.max:g}"
             return bad(f"impossible value: outside {lo}..{hi}", f"check the number and its unit ({spec.doc or path})")
         return value
     return value
+
+
+def _text_number_fix(text: str) -> str:
+    """The fix for a number YAML read as text: a unit, a thousands separator, or 1e5 without a dot."""
+    t = text.strip()
+    plain = t.replace(",", "").replace("_", "")
+    try:
+        number = float(plain)
+    except ValueError:
+        number = float("nan")
+    if number - number != 0:  # not a number at all, or inf/nan
+        return "remove the quotes and any unit (e.g. write 2.5, not '2.5 s')"
+    shown = f"{number:.0f}" if number.is_integer() else f"{number:g}"
+    if "," in t:
+        return f"drop the thousands separators: write {shown}"
+    if "e" in t.lower():
+        return f"write it out as {shown} (YAML reads {t} as text)"
+    return f"remove the quotes: write {shown}"
 
 
 def _check_mapping(data: dict, spec: dict, path: str, file: str, problems: list[Problem]) -> dict:
@@ -373,6 +393,12 @@ def _build_step(d: dict, i: int, file: str, problems: list[Problem]) -> Step | N
         problems.append(Problem(file, f"{path}.latency.p95_s", "the p95 target is below the typical (total_s) target",
                                 "a p95 target is at least the typical one; raise p95_s or lower total_s"))
     con = d.get("constraints") or {}
+    need_ctx = (tok.get("input") or 0) + (tok.get("output") or 0) + (tok.get("reasoning") or 0)
+    if con.get("min_context_tokens") is not None and con["min_context_tokens"] < need_ctx:
+        problems.append(Problem(file, f"{path}.constraints.min_context_tokens",
+                                f"is below one request's own tokens (input + output + reasoning = {need_ctx:,})",
+                                f"raise min_context_tokens to at least {need_ctx}, or check tokens.input",
+                                value=con["min_context_tokens"]))
     oc = d.get("output_contract") or {}
     if oc.get("format") == "label" and not oc.get("labels"):
         problems.append(Problem(file, f"{path}.output_contract.labels", "a label output needs its labels",
@@ -383,7 +409,7 @@ def _build_step(d: dict, i: int, file: str, problems: list[Problem]) -> Step | N
         mods = mods + (need,)
     step = Step(
         name=d["name"], role=d["role"], description=d.get("description", ""),
-        requests_per_month=int(d["requests_per_month"]), peak_to_average=float(d.get("peak_to_average", 3.0)),
+        requests_per_month=int(d["requests_per_month"]), peak_to_average=float(d.get("peak_to_average") or 3.0),
         tokens=TokenMix(**{k: v for k, v in tok.items() if v is not None}),
         latency=LatencyTarget(**{k: v for k, v in lat.items() if v is not None}),
         output_contract=OutputContract(format=oc.get("format", "text"), labels=tuple(oc.get("labels") or ()),
@@ -408,7 +434,7 @@ def scenario_from_dict(data: Any, file: str = "<memory>") -> Scenario:
     steps = []
     names = set()
     for i, sd in enumerate(d.get("workflow") or []):
-        if isinstance(sd, dict) and sd.get("name") in names:
+        if isinstance(sd, dict) and sd.get("name") is not None and sd.get("name") in names:
             problems.append(Problem(file, f"workflow[{i}].name", "two steps have the same name", "give each step its own name",
                                     value=sd.get("name")))
         if isinstance(sd, dict):
