@@ -45,7 +45,7 @@ def licence_restrictions(models: pd.DataFrame) -> pd.DataFrame:
             hits.append("commercial use restricted (see licence)")
         found.append(hits)
     m["restrictions"] = ["; ".join(h) if h else "none found" for h in found]
-    permissive = text.str.contains(PERMISSIVE)
+    permissive = text.map(lambda t: bool(PERMISSIVE.search(t)))
     unknown = m["license"].fillna("").str.lower().str.startswith("unknown") | (m["commercial_use"] == "unknown")
     restricted = pd.Series([bool(h) for h in found], index=m.index)
 
