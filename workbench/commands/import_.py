@@ -31,6 +31,8 @@ def add_arguments(p):
     p.add_argument("--force", action="store_true", help="replace CSVs that already exist in --out")
     p.add_argument("--source", default=None, help="provenance written into every row (default: the format and file name)")
     p.add_argument("--category", default="full", help="lmarena only: the leaderboard category (default: full)")
+    p.add_argument("--scatterplot", default=None, metavar="FILE",
+                   help="lmarena only: LMArena's scatterplot-data.json, for organisation and licence facts")
     p.add_argument("--show-skipped", type=int, default=0, metavar="N", help="also list the first N skipped entries")
 
 
@@ -58,7 +60,7 @@ def check_targets(folder: Path, names: list[str], force: bool) -> list[Path]:
 def run(args) -> int:
     as_of = check_as_of(args.as_of)
     fn = importer(args.format)
-    kwargs = {"category": args.category} if args.format == "lmarena" else {}
+    kwargs = {"category": args.category, "scatterplot": args.scatterplot} if args.format == "lmarena" else {}
     result = fn(args.file, as_of, source=args.source, **kwargs)
 
     folder = Path(args.out)

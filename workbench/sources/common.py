@@ -131,7 +131,7 @@ def expect(cond: bool, display: str, where: str, message: str, fix: str) -> None
 
 def per_token_to_per_mtok(usd_per_token: float) -> float:
     """USD per token -> USD per million tokens (x 1,000,000). The one place this conversion happens."""
-    return float(usd_per_token) * TOKENS_PER_MTOK
+    return float(f"{float(usd_per_token) * TOKENS_PER_MTOK:.12g}")  # 12 significant digits: drop binary noise (0.44999999999999996)
 
 
 def plausible_price(usd_per_mtok: float) -> bool:
