@@ -31,7 +31,9 @@ Choices, all visible in the output:
   (``us.``, ``eu.``, ``global.``...) and vendor (``anthropic.``) prefixes or version suffixes
   (``-v1:0``, ``@001``). The key itself is ``provider_model_id`` and the ``name_map`` external name;
   ``offering_id`` is ``<litellm_provider>/<key without that prefix>``, unique per key.
-  Model-level facts come from a first-party entry of that model when there is one, else the first.
+  Model-level facts come from a first-party entry of that model when there is one, else the first;
+  ``deprecation_date`` only from a first-party entry (a cloud's retirement date is not the model's, and
+  offerings have no retirement column).
 - **Facts LiteLLM does not state** (creator unless the provider serves only its own models,
   openness, licence, commercial use) are ``unknown``: see :mod:`workbench.sources.common`.
   Capability flags present in the entry are copied (``supports_function_calling`` ->
@@ -117,7 +119,10 @@ def _region(key: str, entry: dict) -> str | None:
     if isinstance(regions, list) and regions:
         return ";".join(str(r).lower() for r in regions)
     m = _REGION.match(key.rsplit("/", 1)[-1].lower())
-    return m.group(1) if m else None
+    if m:
+        return m.group(1)
+    parts = key.lower().split("/")  # azure/eu/gpt-4o-mini: a region path segment
+    return parts[1] if len(parts) == 3 and parts[1] in REGION_PREFIXES else None
 
 
 def _flag(entry: dict, name: str):
@@ -263,7 +268,8 @@ def _offering(key: str, entry: dict, provider: str, prov: dict, display: str, ro
         "max_output_tokens": max_out,
         "input_modalities": _modalities(entry),
         "reasoning": _flag(entry, "supports_reasoning"),
-        "deprecation_date": _date(entry, "deprecation_date"),
+        # a cloud's retirement date is not the model's: only a first-party entry dates the model
+        "deprecation_date": _date(entry, "deprecation_date") if prov.get("creator") else None,
         "creator": prov.get("creator") or None,
         "name": _ID_PREFIX_CASED.sub("", key.rsplit("/", 1)[-1]),
     }
