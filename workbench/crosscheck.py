@@ -53,8 +53,9 @@ def benchmark_namespace(benchmark: str) -> str | None:
     return None
 
 
-def _as_timestamp(as_of) -> pd.Timestamp:
-    """A date, Timestamp or 'YYYY-MM-DD' text as a midnight Timestamp; anything else is an error."""
+def as_of_timestamp(as_of) -> pd.Timestamp:
+    """The analysis date (a date, Timestamp or 'YYYY-MM-DD' text) as a midnight Timestamp; anything else is a
+    :class:`WorkbenchError`. Introduced in ``02_shortlist_from_leaderboards.ipynb``."""
     if isinstance(as_of, (dt.date, pd.Timestamp)):
         return pd.Timestamp(as_of).normalize()
     if isinstance(as_of, str):
@@ -239,7 +240,7 @@ def stale_scores(scores: pd.DataFrame, as_of, max_age_days: int = MAX_SCORE_AGE_
     (older than ``max_age_days``), ``future`` (dated after ``as_of``: not knowable on that date),
     ``reason``. Introduced in ``02_shortlist_from_leaderboards.ipynb``.
     """
-    when = _as_timestamp(as_of)
+    when = as_of_timestamp(as_of)
     s = latest_scores(scores, benchmarks, model_ids)
     out = s[["model_id", "benchmark", "source", "as_of"]].copy()
     out["age_days"] = (when - pd.to_datetime(out["as_of"])).dt.days.astype("Int64")
@@ -363,7 +364,7 @@ def crosscheck(catalog, as_of, model_ids=None, benchmarks=None, max_age_days: in
     for r in names[names["note"] != ""].itertuples():
         flags.append((r.model_id, r.benchmark, "unmapped_name" if not r.joined else "ambiguous_name", r.note))
     flag_df = pd.DataFrame(flags, columns=FLAG_COLUMNS).sort_values(["model_id", "check", "benchmark"], kind="stable")
-    settings = {"as_of": _as_timestamp(as_of).strftime("%Y-%m-%d"), "max_age_days": max_age_days,
+    settings = {"as_of": as_of_timestamp(as_of).strftime("%Y-%m-%d"), "max_age_days": max_age_days,
                 "max_rank_gap": max_rank_gap, "min_models": min_models}
     return CrossCheck(names=names, correlations=corr, disagreements=dis, stale=stale, mixed=mixed,
                       flags=flag_df.reset_index(drop=True), settings=settings)
