@@ -82,7 +82,7 @@ def test_consistent_batch_prices_give_one_discount(result):
     o = offering(result, "openai/gpt-5.1")
     # input 1 - 6.25e-07/1.25e-06 = 0.5 ; output 1 - 5e-06/1e-05 = 0.5
     assert o.batch_discount == pytest.approx(1 - 6.25e-07 / 1.25e-06)
-    assert o.batch_api is True
+    assert o.batch_api == True
 
 
 def test_inconsistent_batch_prices_leave_the_discount_empty_and_say_why(result):
@@ -104,7 +104,7 @@ def test_lowest_long_context_tier(result):
 def test_reasoning_price(result):
     o = offering(result, "dashscope/qwen-plus-2025-07-14")
     assert o.usd_per_mtok_reasoning == pytest.approx(4e-06 * 1e6)  # 4
-    assert model(result, "qwen-plus-2025-07-14").reasoning is True
+    assert model(result, "qwen-plus-2025-07-14").reasoning == True
 
 
 def test_deprecation_date_only_from_first_party(result):
@@ -150,7 +150,7 @@ def test_same_offering_under_two_keys_is_imported_once(result):
 
 def test_capability_flags_and_modalities(result):
     o = offering(result, "gemini/gemini-2.5-pro")
-    assert o.tool_calling is True and o.structured_outputs is True and o.prompt_caching is True
+    assert o.tool_calling == True and o.structured_outputs == True and o.prompt_caching == True
     assert model(result, "gemini-2.5-pro").input_modalities == "text;image;audio;video;pdf"
     # a flag LiteLLM does not give stays unknown, never "no"
     assert offering(result, "dashscope/qwen-plus-2025-07-14").structured_outputs is None

@@ -36,15 +36,6 @@ def add_arguments(p):
     p.add_argument("--show-skipped", type=int, default=0, metavar="N", help="also list the first N skipped entries")
 
 
-def frames_to_write(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """The tables an import writes: what the importer made, plus an empty ``offerings`` table for score-only
-    sources (so the folder is a valid catalog: models and scores, no prices)."""
-    out = {name: df for name, df in tables.items() if name in TABLES}
-    if "offerings" not in out:
-        out["offerings"] = pd.DataFrame(columns=TABLES["offerings"].column_names)
-    return out
-
-
 def check_targets(folder: Path, names: list[str], force: bool) -> list[Path]:
     """All target paths; raise one error naming every existing file unless ``force`` (so nothing is half-written)."""
     if folder.exists() and not folder.is_dir():
@@ -64,7 +55,7 @@ def run(args) -> int:
     result = fn(args.file, as_of, source=args.source, **kwargs)
 
     folder = Path(args.out)
-    tables = frames_to_write(result.tables)
+    tables = result.catalog_tables()
     displays = {n: str(folder / TABLES[n].filename) for n in TABLES}
     catalog_from_frames(tables, displays, path=str(folder))  # validate before writing anything
     check_targets(folder, list(tables), args.force)

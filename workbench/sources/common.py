@@ -61,6 +61,14 @@ class ImportResult:
         if self.imported_entries < 0:
             self.imported_entries = self.total_entries - int(self.skipped["entry"].nunique()) if len(self.skipped) else self.total_entries
 
+    def catalog_tables(self) -> dict[str, pd.DataFrame]:
+        """The tables as a catalog folder holds them: what the importer made, plus an empty ``offerings``
+        table for score-only sources (AA, LMArena), so ``catalog_from_frames`` and ``load_catalog`` accept them."""
+        out = dict(self.tables)
+        if "offerings" not in out:
+            out["offerings"] = pd.DataFrame(columns=TABLES["offerings"].column_names)
+        return out
+
     def counts(self) -> dict:
         """``{"total": n, "imported": entries that produced rows, "skipped": {reason: entries}}`` (entry counts)."""
         by_reason = (self.skipped.drop_duplicates("entry")["reason"].value_counts().sort_values(ascending=False)

@@ -1,0 +1,71 @@
+"""`python -m workbench import ...`: writes a catalog folder that loads back, never overwrites without --force,
+and reports bad input as a readable error (exit code 2) naming the file, the key and the fix."""
+from pathlib import Path
+
+import pytest
+
+from workbench.catalog import load_catalog
+from workbench.cli import main
+
+HERE = Path(__file__).parent / "excerpts"
+LITELLM = str(HERE / "litellm_model_prices_excerpt.json")
+
+
+def test_litellm_import_writes_a_loadable_catalog(tmp_path, capsys):
+    out = tmp_path / "cat"
+    assert main(["import", "litellm", LITELLM, "--as-of", "2026-11-20", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "entries: 18  imported: 10  skipped: 8" in text
+    assert "non-chat mode: image_generation" in text
+    cat = load_catalog(out)
+    assert len(cat.offerings) == 10 and len(cat.models) == 10 and len(cat.name_map) == 10
+    assert (out / "import_skipped.csv").read_text().count("\n") == 1 + 8  # header + 8 skipped entries
+
+
+@pytest.mark.parametrize("fmt, file, as_of, n_scores", [
+    ("artificial-analysis", "artificial_analysis_models_excerpt.json", "2026-07-31", 22),
+    ("lmarena", "lmarena_leaderboard_text_excerpt.json", "2025-12-11", 5),
+])
+def test_score_only_imports_write_an_empty_offerings_table(tmp_path, fmt, file, as_of, n_scores):
+    out = tmp_path / fmt
+    assert main(["import", fmt, str(HERE / file), "--as-of", as_of, "--out", str(out)]) == 0
+    cat = load_catalog(out)
+    assert len(cat.scores) == n_scores and len(cat.offerings) == 0
+
+
+def test_refuses_to_overwrite_and_leaves_existing_files_unchanged(tmp_path, capsys):
+    out = tmp_path / "cat"
+    out.mkdir()
+    mine = "model_id,name\nmy-model,My own file\n"
+    (out / "offerings.csv").write_text(mine)
+    code = main(["import", "litellm", LITELLM, "--as-of", "2026-11-20", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "offerings.csv: file: already exists; nothing was written" in err and "--force" in err
+    assert (out / "offerings.csv").read_text() == mine
+    # all targets are checked before any is written: no models.csv appeared next to the refused file
+    assert sorted(p.name for p in out.iterdir()) == ["offerings.csv"]
+    assert main(["import", "litellm", LITELLM, "--as-of", "2026-11-20", "--out", str(out), "--force"]) == 0
+    assert len(load_catalog(out).offerings) == 10
+
+
+def test_malformed_file_and_bad_as_of_are_readable_errors(tmp_path, capsys):
+    bad = tmp_path / "prices.json"
+    bad.write_text('{"gpt-5.1": {"mode": "chat",\n "litellm_provider": "openai" "x": 1}}')
+    assert main(["import", "litellm", str(bad), "--as-of", "2026-11-20", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert str(bad) in err and "line 2" in err and "not valid JSON" in err and "Fix:" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "o").exists()
+
+    assert main(["import", "litellm", LITELLM, "--as-of", "Nov 20", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "--as-of" in err and "YYYY-MM-DD" in err
+
+
+def test_out_must_be_a_folder(tmp_path, capsys):
+    f = tmp_path / "file.csv"
+    f.write_text("x\n")
+    assert main(["import", "litellm", LITELLM, "--as-of", "2026-11-20", "--out", str(f)]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+    assert f.read_text() == "x\n"
