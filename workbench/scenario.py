@@ -488,6 +488,12 @@ def read_yaml(path: str | Path, what: str = "file") -> Any:
         raise fail(display, "file", f"{what} not found", "check the path; the shipped ones are in data/scenarios/") from None
     except UnicodeDecodeError:
         raise fail(display, "file", "not UTF-8 text", "save the file as UTF-8") from None
+    return parse_yaml(text, display)
+
+
+def parse_yaml(text: str, display: str = "<text>") -> Any:
+    """Parse YAML text as :func:`read_yaml` does (safe, duplicate keys and syntax errors reported with
+    line and column, ``display`` naming the text in messages). Introduced in ``01_requirements_and_roles.ipynb``."""
     try:
         return yaml.load(text, Loader=_Loader)
     except _DuplicateKey as e:
@@ -505,6 +511,12 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario YAML file. Introduced in ``01_requirements_and_roles.ipynb``."""
     data = read_yaml(path, "scenario file")
     return scenario_from_dict(data, str(path))
+
+
+def scenario_from_text(text: str, display: str = "<text>") -> Scenario:
+    """Validate a scenario written as YAML text (a notebook cell, a form) exactly as :func:`load_scenario`
+    validates a file; ``display`` names it in messages. Introduced in ``01_requirements_and_roles.ipynb``."""
+    return scenario_from_dict(parse_yaml(text, display), display)
 
 
 def list_scenarios() -> list[Path]:
