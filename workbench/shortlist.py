@@ -1,0 +1,975 @@
+"""Shortlist: hard constraints with every reason, step-mix pricing beside the 3:1 blend, a normalised
+weighted score, the Pareto frontier and rank stability.
+
+``shortlist(catalog, scenario, step=...)`` takes every offering of the catalog (one row per model x
+provider x access mode) through four stages and returns a :class:`ShortlistResult`:
+
+1. **Hard constraints.** Every constraint is checked on every offering, and an excluded offering
+   lists *all* the constraints it failed, not only the first. An empty cell (an unknown fact) fails
+   a hard requirement with a reason that says "unknown", so the user knows to verify rather than
+   read it as "no". Checks: the step's model type (embedder -> embedding, reranker -> reranker,
+   others -> chat); ``exclude_models`` / ``exclude_providers``; operations (no GPU operations
+   excludes self-hosting; the step's ``access_modes``); privacy (no training on prompts, zero data
+   retention, processing region; provider-level facts from ``providers.csv`` are used where the
+   offering's own cell is empty; a self-hosted offering meets the privacy constraints by
+   construction, since prompts stay on your own machines); licence (commercial use: ``no`` and
+   ``unknown`` fail, ``restricted`` passes with a flag quoting ``license_notes``; fine-tuning when
+   the scenario plans it); platform capabilities the step requires (structured outputs, tool
+   calling, prompt caching, batch API); context and output length; input modalities; deprecation
+   on or before the scenario's horizon (``as_of`` + ``horizon_months``).
+2. **Measurements.** ``usd_per_request`` is :func:`workbench.cost.request_cost_for_step` (the
+   step's own token mix: cached share, reasoning, tool turns, batch share, tiers); a self-hosted
+   offering that passed is priced by the cost module's self-hosting model
+   (:func:`workbench.cost.step_costs`, GPU-months at the step's volume), with a flag saying so; an
+   offering without a price stays NaN (flagged, never free). Beside it,
+   ``usd_per_mtok_blended_3to1`` (the leaderboards' blend) and ``usd_per_request_at_3to1`` (the
+   same request's tokens all priced at that blended rate), and the difference in percent.
+   ``typical_latency_s`` is :func:`offering_latency_s` (the formula of
+   :func:`workbench.latency.typical_latency_s`). ``quality`` is the newest ``scores.csv``
+   row of the step's ``quality_benchmark`` (else the scenario's), with its source, as_of, harness
+   and confidence interval.
+3. **Score.** Each criterion is normalised over the *scored* candidates (those that passed and have
+   every number a positive weight needs), with its direction stated: quality higher is better, cost
+   and latency lower are better; 1 = the best of them, 0 = the worst. ``normalisation="minmax"``
+   is linear min-max; ``"log-minmax"`` takes log10 of cost and latency first (prices span orders of
+   magnitude). ``score`` = sum of weight x norm with the weights divided by their sum (so scaling
+   all weights changes nothing), rounded to 12 decimals; ties go to the cheaper, then by id.
+   A candidate that lacks a number a positive weight needs is **not scored**: it stays in
+   ``ranked`` (it passed the constraints) after the scored ones, with ``rank`` empty and a flag
+   saying what is missing (e.g. "no quality score for lmarena_text_full") -- never a silent 0.
+4. **Pareto and stability.** ``pareto`` marks the candidates no other candidate beats on quality,
+   cost per request and latency at once (computed among the passed candidates with all three
+   known). ``p_first`` / ``p_top3``: the share of weight vectors, drawn from a Dirichlet centred on
+   the chosen weights (``concentration``, ``samples``, ``seed``), under which the candidate ranks
+   first / in the top 3.
+
+The result (a stable contract: cost, routing and decision-record modules read it)
+--------------------------------------------------------------------------------
+``ShortlistResult.ranked`` columns, in this order (:data:`RANKED_COLUMNS`): ``rank`` (1 = best,
+empty when not scored), ``offering_id``, ``model_id``, ``name``, ``provider``, ``access_mode``,
+``openness``, ``score`` (0..1), ``quality``, ``quality_benchmark``, ``quality_source``,
+``quality_as_of``, ``quality_harness``, ``quality_ci_low``, ``quality_ci_high``,
+``usd_per_request``, ``usd_per_mtok_blended_3to1``, ``usd_per_request_at_3to1``,
+``diff_vs_3to1_pct``, ``typical_latency_s``, ``ttft_s``, ``output_tokens_per_s``,
+``speed_source``, ``speed_as_of``, ``norm_quality``, ``norm_cost``, ``norm_latency`` (0..1, 1 =
+best), ``pareto`` (bool), ``p_first``, ``p_top3`` (0..1; empty when not scored), ``scored``
+(bool), ``flags`` (list of str), ``source``, ``as_of`` (the offering row's provenance).
+
+``ShortlistResult.excluded`` columns (:data:`EXCLUDED_COLUMNS`): ``offering_id``, ``model_id``,
+``name``, ``provider``, ``access_mode``, ``failed`` (list of constraint keys, see
+:data:`CONSTRAINT_KEYS`), ``reasons`` (list of str, every failed constraint), ``n_reasons``,
+``quality``, ``usd_per_request``, ``typical_latency_s``, ``output_tokens_per_s``, ``ttft_s``.
+
+Introduced in ``notebooks/02_shortlist_from_leaderboards.ipynb``.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .catalog import Catalog
+from .cost import blended_usd_per_mtok_3to1, request_cost_for_step, request_cost_usd, step_costs
+from .crosscheck import latest_scores
+from .errors import Problem, WorkbenchError, did_you_mean, fail
+from .latency import typical_latency_s
+from .scenario import WEIGHT_KEYS, Constraints, Scenario, Step, StepConstraints
+
+CRITERIA = WEIGHT_KEYS  # ("quality", "cost", "latency")
+CRITERION_COLUMN = {"quality": "quality", "cost": "usd_per_request", "latency": "typical_latency_s"}
+DIRECTION = {"quality": "higher is better", "cost": "lower is better", "latency": "lower is better"}
+NORMALISATIONS = ("minmax", "log-minmax")
+SCORE_DECIMALS = 12  # scores equal to this many decimals are ties (broken by cost, then offering_id)
+
+# the keys an excluded offering's ``failed`` list uses, in the order they are checked
+CONSTRAINT_KEYS = (
+    "model_type", "exclude_models", "exclude_providers", "gpu_operations", "access_modes",
+    "no_training_on_prompts", "zero_data_retention", "regions", "commercial_use", "fine_tuning",
+    "structured_outputs", "tool_calling", "prompt_caching", "batch_api",
+    "context_tokens", "output_tokens", "modalities", "deprecation",
+)
+CAPABILITIES = ("structured_outputs", "tool_calling", "prompt_caching", "batch_api")
+CAPABILITY_WORDS = {"structured_outputs": "structured outputs", "tool_calling": "tool calling",
+                    "prompt_caching": "prompt caching", "batch_api": "a batch API"}
+
+RANKED_COLUMNS = (
+    "rank", "offering_id", "model_id", "name", "provider", "access_mode", "openness", "score",
+    "quality", "quality_benchmark", "quality_source", "quality_as_of", "quality_harness",
+    "quality_ci_low", "quality_ci_high",
+    "usd_per_request", "usd_per_mtok_blended_3to1", "usd_per_request_at_3to1", "diff_vs_3to1_pct",
+    "typical_latency_s", "ttft_s", "output_tokens_per_s", "speed_source", "speed_as_of",
+    "norm_quality", "norm_cost", "norm_latency", "pareto", "p_first", "p_top3", "scored", "flags",
+    "source", "as_of",
+)
+EXCLUDED_COLUMNS = (
+    "offering_id", "model_id", "name", "provider", "access_mode", "failed", "reasons", "n_reasons",
+    "quality", "usd_per_request", "typical_latency_s", "output_tokens_per_s", "ttft_s",
+)
+# model facts joined onto each offering (the offering's own context/output limits win when filled)
+_MODEL_COLUMNS = ("model_id", "name", "creator", "model_type", "openness", "license", "commercial_use",
+                  "fine_tuning", "license_notes", "context_tokens", "max_output_tokens", "input_modalities",
+                  "reasoning", "deprecation_date")
+
+
+# --------------------------------------------------------------------------------------------
+# the candidate table: offerings joined with their model and provider facts (built once)
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class Candidates:
+    """Every offering with its model's facts and its provider's privacy facts resolved, ready to
+    be shortlisted many times (a widget builds it once). ``table`` has one row per offering.
+
+    Build it with :func:`candidates`. Introduced in ``02_shortlist_from_leaderboards.ipynb``.
+    """
+
+    table: pd.DataFrame
+    scores: pd.DataFrame
+    files: dict
+    path: str
+    gpus: pd.DataFrame | None = None
+    _arrays: dict = field(default_factory=dict, repr=False)
+    _quality: dict = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def array(self, column: str) -> np.ndarray:
+        """A column as a numpy array (object for text, with None/NaN for empty), cached."""
+        if column not in self._arrays:
+            self._arrays[column] = self.table[column].to_numpy()
+        return self._arrays[column]
+
+    def tri(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """A yes/no column as two bool arrays ``(is_yes, is_known)``; empty = unknown."""
+        key = ("tri", column)
+        if key not in self._arrays:
+            s = self.table[column].astype("boolean")
+            self._arrays[key] = (s.fillna(False).to_numpy(dtype=bool), s.notna().to_numpy(dtype=bool))
+        return self._arrays[key]
+
+    def number(self, column: str) -> np.ndarray:
+        """A numeric column as float64 with NaN for empty, cached."""
+        key = ("num", column)
+        if key not in self._arrays:
+            self._arrays[key] = pd.to_numeric(self.table[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        return self._arrays[key]
+
+    def has_item(self, column: str, item: str) -> np.ndarray:
+        """For a ';'-separated list column (regions, input_modalities): rows whose list holds
+        ``item`` (case-insensitive), cached; an empty cell gives False."""
+        key = ("item", column, item.lower())
+        if key not in self._arrays:
+            lists = self.table[column].astype(object).where(self.table[column].notna(), "")
+            pattern = r"(?:^|;)" + _re_escape(item.lower()) + r"(?:;|$)"
+            self._arrays[key] = lists.str.lower().str.contains(pattern, regex=True).to_numpy(dtype=bool)
+        return self._arrays[key]
+
+    def known(self, column: str) -> np.ndarray:
+        """Rows where a column is filled, cached."""
+        key = ("known", column)
+        if key not in self._arrays:
+            self._arrays[key] = self.table[column].notna().to_numpy(dtype=bool)
+        return self._arrays[key]
+
+    def benchmarks(self) -> list[str]:
+        return sorted(self.scores["benchmark"].unique().tolist()) if len(self.scores) else []
+
+    def quality(self, benchmark: str) -> pd.DataFrame:
+        """The newest ``scores.csv`` row per model for one benchmark, indexed by ``model_id``
+        (:func:`workbench.crosscheck.latest_scores`), cached; empty for an unknown benchmark."""
+        if benchmark not in self._quality:
+            if benchmark in self.benchmarks():
+                q = latest_scores(self.scores, [benchmark])
+            else:
+                q = self.scores.iloc[0:0]
+            self._quality[benchmark] = q.set_index("model_id")
+        return self._quality[benchmark]
+
+
+def candidates(catalog: Catalog) -> Candidates:
+    """Join every offering with its model's facts and the provider's privacy facts
+    (:meth:`Catalog.offerings_with_policy`); the offering's own context and output limits win where
+    filled. Build once, shortlist many times. Introduced in ``02_shortlist_from_leaderboards.ipynb``.
+    """
+    o = catalog.offerings_with_policy()
+    m = catalog.models[list(_MODEL_COLUMNS)].rename(
+        columns={"context_tokens": "model_context_tokens", "max_output_tokens": "model_max_output_tokens"})
+    t = o.merge(m, on="model_id", how="left", validate="many_to_one")
+    for col in ("context_tokens", "max_output_tokens"):
+        own = pd.to_numeric(t[col], errors="coerce").astype(float)
+        t[col] = own.where(own.notna(), pd.to_numeric(t[f"model_{col}"], errors="coerce").astype(float))
+    t = t.reset_index(drop=True)
+    return Candidates(table=t, scores=catalog.scores, files=dict(catalog.files), path=catalog.path, gpus=catalog.gpus)
+
+
+# --------------------------------------------------------------------------------------------
+# the step's typical latency on each offering (the formula itself is workbench.latency's)
+# --------------------------------------------------------------------------------------------
+
+def offering_latency_s(offers: pd.DataFrame, step: Step) -> pd.Series:
+    """Typical seconds for one task of a step on each offering: :func:`workbench.latency.typical_latency_s`
+    (``retrieval + (1 + tool_turns) x (network + ttft) + tool_turns x tool_call_s + (output +
+    reasoning tokens) / output_tokens_per_s``) with the offering's median ``ttft_s`` and
+    ``output_tokens_per_s`` and the step's token mix and assumed network, retrieval and tool times.
+    NaN when the offering's speed is unknown (a step with no output tokens needs only ``ttft_s``).
+    Used for ranking in ``02_shortlist_from_leaderboards.ipynb``; tails are in ``03_cost_and_latency``.
+    """
+    lat, tok = step.latency, step.tokens
+    ttft = pd.to_numeric(offers["ttft_s"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    tps = pd.to_numeric(offers["output_tokens_per_s"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    total = typical_latency_s(ttft, tps, tok.output, tok.reasoning, lat.network_s, lat.retrieval_s,
+                              tok.tool_turns, lat.tool_call_s)
+    return pd.Series(np.broadcast_to(total, (len(offers),)), index=offers.index, name="typical_latency_s")
+
+
+def request_cost_at_3to1_usd(offers: pd.DataFrame, step: Step) -> pd.Series:
+    """USD for the step's request if every token were billed at the leaderboards' 3:1 blended price
+    (no cache, batch or tier terms): what a reader of a leaderboard's price column would expect.
+    It reuses :func:`workbench.cost.request_cost_usd` with both prices set to the blend, so the
+    token count (tool turns re-send the input) is the cost module's. Introduced in
+    ``02_shortlist_from_leaderboards.ipynb``.
+    """
+    blend = blended_usd_per_mtok_3to1(offers).to_numpy()
+    flat = pd.DataFrame({"usd_per_mtok_in": blend, "usd_per_mtok_out": blend}, index=offers.index)
+    t = step.tokens
+    return request_cost_usd(flat, t.input, t.output, t.reasoning, tool_turns=t.tool_turns).rename("usd_per_request_at_3to1")
+
+
+# --------------------------------------------------------------------------------------------
+# hard constraints: every check on every row, vectorised
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Check:
+    key: str
+    mask: np.ndarray          # True where the offering fails
+    messages: object          # one str for all failing rows, or an object array aligned with the rows
+
+
+def _lit(text) -> str:
+    """Text made safe to put inside a ``str.format`` template."""
+    return str(text).replace("{", "{{").replace("}", "}}")
+
+
+def _messages(n: int, mask: np.ndarray, values: pd.Series | np.ndarray, template: str) -> np.ndarray:
+    """Per-row messages for failing rows only: ``template.format(v)`` for each distinct value."""
+    out = np.full(n, None, dtype=object)
+    if not mask.any():
+        return out
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object)[mask], use_na_sentinel=False)
+    texts = np.empty(len(uniques), dtype=object)
+    texts[:] = [template.format(v) for v in uniques]  # one format per distinct value, not per row
+    out[mask] = texts[codes]
+    return out
+
+
+def _tri_check(key: str, yes: np.ndarray, known: np.ndarray, want_yes: bool, msg_no: str, msg_unknown: str,
+               exempt: np.ndarray | None = None) -> _Check:
+    bad = known & (yes != want_yes)
+    unknown = ~known
+    if exempt is not None:
+        bad, unknown = bad & ~exempt, unknown & ~exempt
+    return _Check(key, bad | unknown, np.where(unknown, msg_unknown, msg_no))
+
+
+def _step_path(scenario: Scenario, step: Step) -> str:
+    for i, s in enumerate(scenario.workflow):
+        if s.name == step.name:
+            return f"workflow[{i}]"
+    return f"step '{step.name}'"
+
+
+def constraint_checks(c: Candidates, scenario: Scenario, step: Step) -> list[_Check]:
+    """Every hard constraint of the scenario and step, each as a fail mask over ``c.table`` with its
+    reason(s). Used by :func:`shortlist`; the order is :data:`CONSTRAINT_KEYS`."""
+    n = len(c)
+    sc: Constraints = scenario.constraints
+    con: StepConstraints = step.constraints
+    path = _step_path(scenario, step)
+    checks: list[_Check] = []
+    mode = c.array("access_mode")
+    selfh = mode == "self-hosted"
+
+    # model type the role needs
+    mtype = c.array("model_type")
+    need = step.model_type
+    bad = mtype != need
+    article = {"embedding": "an embedding", "chat": "a chat", "reranker": "a reranker"}
+    checks.append(_Check("model_type", bad, _messages(
+        n, bad, pd.Series(mtype, dtype=object).map(article).to_numpy(dtype=object),
+        "model type: {} model; step '" + _lit(step.name) + f"' (role {step.role}) needs {article[need]} model")))
+
+    # the scenario's own exclusions
+    if sc.exclude_models:
+        bad = np.isin(c.array("model_id"), [m.lower() for m in sc.exclude_models] + list(sc.exclude_models))
+        checks.append(_Check("exclude_models", bad, "excluded by the scenario: model listed in constraints.exclude_models"))
+    if sc.exclude_providers:
+        bad = np.isin(c.array("provider"), [p.lower() for p in sc.exclude_providers] + list(sc.exclude_providers))
+        checks.append(_Check("exclude_providers", bad,
+                             "excluded by the scenario: provider listed in constraints.exclude_providers"))
+
+    # operations
+    if not sc.gpu_operations:
+        checks.append(_Check("gpu_operations", selfh,
+                             "operations: self-hosting needs GPU operations, and the team runs none "
+                             "(constraints.gpu_operations: false)"))
+    allowed = tuple(con.access_modes)
+    bad = ~np.isin(mode, allowed)
+    checks.append(_Check("access_modes", bad, _messages(
+        n, bad, mode, "operations: access mode '{}' is not allowed for this step ("
+        + _lit(f"{path}.constraints.access_modes: {', '.join(allowed)})"))))
+
+    # privacy (self-hosted: prompts never leave your machines)
+    if sc.no_training_on_prompts:
+        yes, known = c.tri("trains_on_data")
+        checks.append(_tri_check(
+            "no_training_on_prompts", yes, known, False,
+            "privacy: the provider may train on prompts by default (trains_on_data: yes), and the scenario "
+            "forbids it (constraints.no_training_on_prompts)",
+            "privacy: unknown whether the provider trains on prompts (trains_on_data is empty in offerings.csv "
+            "and providers.csv): verify its data-usage policy", exempt=selfh))
+    if sc.zero_data_retention:
+        yes, known = c.tri("zero_data_retention")
+        checks.append(_tri_check(
+            "zero_data_retention", yes, known, True,
+            "privacy: no zero-data-retention option (zero_data_retention: no), and the scenario requires one "
+            "(constraints.zero_data_retention)",
+            "privacy: zero data retention unknown (zero_data_retention is empty in offerings.csv and "
+            "providers.csv): ask the provider", exempt=selfh))
+    if sc.regions:
+        wanted = [r.lower() for r in sc.regions]
+        known = c.known("regions")
+        ok = np.zeros(n, dtype=bool)
+        for r in wanted:
+            ok |= c.has_item("regions", r)
+        bad = known & ~ok & ~selfh
+        unknown = ~known & ~selfh
+        msgs = _messages(n, bad, c.array("regions"),
+                         "privacy: processes data in {}, none of the allowed regions " + _lit(", ".join(wanted))
+                         + " (constraints.regions)")
+        msgs[unknown] = ("privacy: processing region unknown (regions is empty in offerings.csv and providers.csv): "
+                         "verify where the provider processes data")
+        checks.append(_Check("regions", bad | unknown, msgs))
+
+    # licence
+    if sc.commercial_use:
+        cu = c.array("commercial_use")
+        no = cu == "no"
+        unknown = pd.isna(cu) | (cu == "unknown")
+        msgs = _messages(n, no, c.array("license"), "licence: {} does not allow commercial use (commercial_use: no)")
+        msgs[unknown] = ("licence: commercial use unknown (commercial_use: unknown): read the licence before "
+                         "relying on it")
+        checks.append(_Check("commercial_use", no | unknown, msgs))
+    if sc.fine_tuning:
+        yes, known = c.tri("fine_tuning")
+        checks.append(_tri_check(
+            "fine_tuning", yes, known, True,
+            "licence: fine-tuning is not allowed (fine_tuning: no), and the scenario plans it (constraints.fine_tuning)",
+            "licence: unknown whether fine-tuning is allowed (fine_tuning is empty in models.csv): check the licence "
+            "or the provider's terms"))
+
+    # platform capabilities the step requires
+    for cap in CAPABILITIES:
+        if getattr(con, cap):
+            yes, known = c.tri(cap)
+            word = CAPABILITY_WORDS[cap]
+            checks.append(_tri_check(
+                cap, yes, known, True,
+                f"platform: no {word} ({cap}: no), and the step requires it ({path}.constraints.{cap})",
+                f"platform: {word} unknown ({cap} is empty in offerings.csv): check the provider's documentation"))
+
+    # context and output length: the explicit minimum, or what the token mix needs if larger;
+    # an unknown limit fails only an explicit requirement
+    tok = step.tokens
+    for key, col, explicit, used, what in (
+            ("context_tokens", "context_tokens", con.min_context_tokens,
+             tok.input + tok.output + tok.reasoning, "context window"),
+            ("output_tokens", "max_output_tokens", con.min_output_tokens, tok.output + tok.reasoning, "output limit")):
+        need_tokens = max(explicit or 0, used)
+        if need_tokens <= 0:
+            continue
+        have = c.number(col)
+        short = ~np.isnan(have) & (have < need_tokens)
+        unknown = np.isnan(have) if explicit else np.zeros(n, dtype=bool)
+        why = (f"{path}.constraints.min_{'context' if key == 'context_tokens' else 'output'}_tokens: {explicit:,}"
+               if explicit and explicit >= used else f"the step's token mix uses {used:,}")
+        msgs = _messages(n, short, have, what.split()[0] + ": {:,.0f} tokens" + _lit(f" < {need_tokens:,} needed ({why})"))
+        msgs[unknown] = f"{what.split()[0]}: {what} unknown ({col} is empty); the step needs {need_tokens:,} tokens ({why})"
+        checks.append(_Check(key, short | unknown, msgs))
+
+    # input modalities (an unknown list fails only a need beyond text)
+    mods_needed = [m for m in con.modalities]
+    known = c.known("input_modalities")
+    missing = np.zeros(n, dtype=bool)
+    for mname in mods_needed:
+        missing |= known & ~c.has_item("input_modalities", mname)
+    beyond_text = [m for m in mods_needed if m != "text"]
+    unknown = ~known if beyond_text else np.zeros(n, dtype=bool)
+    msgs = _messages(n, missing, c.array("input_modalities"),
+                     "modality: accepts {}" + _lit(f"; the step needs {', '.join(mods_needed)}"))
+    msgs[unknown] = f"modality: input modalities unknown (input_modalities is empty); the step needs {', '.join(mods_needed)}"
+    checks.append(_Check("modalities", missing | unknown, msgs))
+
+    # deprecation on or before the horizon
+    dep = pd.to_datetime(c.table["deprecation_date"])
+    as_of, horizon = pd.Timestamp(scenario.as_of), pd.Timestamp(scenario.horizon_date)
+    gone = (dep <= as_of).to_numpy(dtype=bool)
+    soon = ((dep > as_of) & (dep <= horizon)).to_numpy(dtype=bool)
+    dep_txt = dep.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+    msgs = _messages(n, gone, dep_txt, "deprecation: already retired on {}" + f" (scenario as_of {scenario.as_of})")
+    msgs[soon] = _messages(n, soon, dep_txt, "deprecation: retires on {}" + f", on or before the horizon "
+                           f"{scenario.horizon_date} (as_of + horizon_months: {scenario.horizon_months})")[soon]
+    checks.append(_Check("deprecation", gone | soon, msgs))
+    return checks
+
+
+def _re_escape(s: str) -> str:
+    import re
+    return re.escape(str(s))
+
+
+def _collect(checks: list[_Check], n: int) -> tuple[np.ndarray, list[list[str]], list[list[str]]]:
+    """(fails_any, keys per failing row, messages per failing row), rows in table order."""
+    if not checks:
+        return np.zeros(n, dtype=bool), [], []
+    matrix = np.column_stack([ch.mask for ch in checks])
+    rows, cols = np.nonzero(matrix)  # row-major: grouped by row, checks in order
+    msgs = np.empty(len(rows), dtype=object)
+    keys = np.array([ch.key for ch in checks], dtype=object)[cols]
+    for j, ch in enumerate(checks):
+        sel = cols == j
+        msgs[sel] = ch.messages if isinstance(ch.messages, str) else ch.messages[rows[sel]]
+    fails = matrix.any(axis=1)
+    ends = np.cumsum(matrix.sum(axis=1)[fails]).tolist()
+    starts = [0] + ends[:-1]
+    keys_l, msgs_l = keys.tolist(), msgs.tolist()  # slicing Python lists: one cheap step per excluded row
+    return fails, [keys_l[a:b] for a, b in zip(starts, ends)], [msgs_l[a:b] for a, b in zip(starts, ends)]
+
+
+# --------------------------------------------------------------------------------------------
+# normalisation, Pareto, stability: small pure functions on arrays
+# --------------------------------------------------------------------------------------------
+
+def normalise(values, lower_is_better: bool, log: bool = False) -> np.ndarray:
+    """Min-max normalisation to 0..1 with 1 = best: ``(v - min) / (max - min)`` for higher-is-better,
+    ``(max - v) / (max - min)`` for lower-is-better; ``log=True`` applies log10 first (values must be
+    positive). NaN stays NaN; when all known values are equal every one gets 1. Introduced in
+    ``02_shortlist_from_leaderboards.ipynb``.
+    """
+    v = np.asarray(values, dtype=float)
+    if log:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            v = np.log10(np.where(v > 0, v, np.nan))
+    known = ~np.isnan(v)
+    out = np.full(v.shape, np.nan)
+    if not known.any():
+        return out
+    lo, hi = v[known].min(), v[known].max()
+    if hi - lo <= 0:
+        out[known] = 1.0
+        return out
+    out[known] = (hi - v[known]) / (hi - lo) if lower_is_better else (v[known] - lo) / (hi - lo)
+    return out
+
+
+def weighted_score(norms: np.ndarray, weights) -> np.ndarray:
+    """``sum_k w_k x norm_k / sum_k w_k`` per row, rounded to :data:`SCORE_DECIMALS`; criteria with
+    weight 0 are ignored (their NaN does not spread). ``norms`` is rows x criteria. Introduced in
+    ``02_shortlist_from_leaderboards.ipynb``."""
+    w = np.asarray(weights, dtype=float)
+    norms = np.asarray(norms, dtype=float)
+    use = w > 0
+    score = norms[:, use] @ (w[use] / w[use].sum()) if use.any() else np.full(len(norms), np.nan)
+    return np.round(score, SCORE_DECIMALS)
+
+
+def pareto_front(points) -> np.ndarray:
+    """Boolean mask of the rows no other row dominates, all columns to be *minimised* (negate a
+    higher-is-better column). Row a dominates row b when a <= b in every column and a < b in at
+    least one; identical rows do not dominate each other. Rows with NaN are never on the front.
+    Vectorised: each pass removes every row the current row dominates. Introduced in
+    ``02_shortlist_from_leaderboards.ipynb``.
+    """
+    p = np.asarray(points, dtype=float)
+    n = len(p)
+    mask = np.zeros(n, dtype=bool)
+    complete = ~np.isnan(p).any(axis=1) if p.ndim == 2 else np.zeros(n, dtype=bool)
+    idx = np.flatnonzero(complete)
+    if not len(idx):
+        return mask
+    pts = p[idx]
+    order = np.argsort(pts.sum(axis=1), kind="stable")  # strong points first: they cull the most
+    idx, pts = idx[order], pts[order]
+    i = 0
+    while i < len(pts):
+        keep = np.any(pts < pts[i], axis=1) | np.all(pts == pts[i], axis=1)
+        idx, pts = idx[keep], pts[keep]
+        i = int(keep[:i].sum()) + 1
+    mask[idx] = True
+    return mask
+
+
+def sample_weights(weights, samples: int = 1000, concentration: float = 20.0, seed: int = 0) -> np.ndarray:
+    """``samples`` weight vectors (rows sum to 1) from a Dirichlet centred on ``weights``
+    (alpha = concentration x weights / sum); a zero weight stays zero. A larger concentration keeps
+    them closer: with 20, a weight of 0.5 varies by about +-0.11 (one standard deviation). Seeded.
+    Introduced in ``02_shortlist_from_leaderboards.ipynb``."""
+    w = np.asarray(weights, dtype=float)
+    out = np.zeros((samples, len(w)))
+    use = w > 0
+    rng = np.random.default_rng(seed)
+    if use.sum() == 1:
+        out[:, use] = 1.0
+    elif use.any():
+        out[:, use] = rng.dirichlet(concentration * w[use] / w[use].sum(), size=samples)
+    return out
+
+
+def rank_stability(norms, weights, samples: int = 1000, concentration: float = 20.0, seed: int = 0,
+                   top: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """For each row of ``norms`` (rows x criteria, the scored candidates in rank order): the share of
+    sampled weight vectors (:func:`sample_weights`) under which it ranks first, and in the top
+    ``top``. Ties go to the earlier row, as in the ranking. Identical for the same seed.
+    Introduced in ``02_shortlist_from_leaderboards.ipynb``."""
+    norms = np.asarray(norms, dtype=float)
+    n = len(norms)
+    if n == 0:
+        return np.zeros(0), np.zeros(0)
+    w = sample_weights(weights, samples, concentration, seed)
+    use = np.asarray(weights, dtype=float) > 0
+    s = np.round(w[:, use] @ np.nan_to_num(norms[:, use]).T, SCORE_DECIMALS)  # samples x candidates
+    k = min(top, n)
+    # only candidates that beat the k-th best of the first 10 somewhere can reach the top k
+    head = np.sort(s[:, : min(n, 10)], axis=1)[:, -k]
+    alive = np.flatnonzero((s >= head[:, None]).any(axis=0))
+    order = alive[np.argsort(-s[:, alive], axis=1, kind="stable")[:, :k]]
+    p_first = np.bincount(order[:, 0], minlength=n) / samples
+    p_top = np.bincount(order.ravel(), minlength=n) / samples
+    return p_first, p_top
+
+
+# --------------------------------------------------------------------------------------------
+# the result
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class ShortlistResult:
+    """The shortlist of one step (columns documented in the module docstring: :data:`RANKED_COLUMNS`,
+    :data:`EXCLUDED_COLUMNS`). ``weights`` are the ones used (sum 1); ``notes`` say how every number
+    was made. Introduced in ``02_shortlist_from_leaderboards.ipynb``."""
+
+    step: str
+    role: str
+    weights: dict[str, float]
+    quality_benchmark: str
+    normalisation: str
+    ranked: pd.DataFrame
+    excluded: pd.DataFrame
+    notes: list[str]
+    params: dict = field(default_factory=dict)
+
+    def top(self, n: int = 5, columns=("rank", "offering_id", "score", "quality", "usd_per_request",
+                                       "typical_latency_s", "pareto", "p_first", "p_top3")) -> pd.DataFrame:
+        """The first ``n`` ranked rows, a few columns (for display)."""
+        return self.ranked.loc[:, list(columns)].head(n).reset_index(drop=True)
+
+    @property
+    def scored(self) -> pd.DataFrame:
+        return self.ranked[self.ranked["scored"]]
+
+    @property
+    def frontier(self) -> pd.DataFrame:
+        """The Pareto-optimal candidates, in rank order."""
+        return self.ranked[self.ranked["pareto"]]
+
+    def why_excluded(self, n: int | None = None) -> pd.DataFrame:
+        """Excluded offerings with their reasons joined by ' | ' (most reasons first), for display."""
+        ex = self.excluded.sort_values(["n_reasons", "offering_id"], ascending=[False, True], kind="stable")
+        out = ex[["offering_id", "n_reasons"]].assign(reasons=ex["reasons"].map(" | ".join))
+        return (out if n is None else out.head(n)).reset_index(drop=True)
+
+    def exclusion_counts(self) -> pd.DataFrame:
+        """How many offerings fail each constraint (an offering counts once per constraint it fails),
+        and how many fail it *only* (the constraint alone excluded them)."""
+        ex = self.excluded
+        if ex.empty:
+            return pd.DataFrame({"constraint": pd.Series(dtype=str), "offerings": pd.Series(dtype=int),
+                                 "only_reason": pd.Series(dtype=int)})
+        keys = ex["failed"].explode()
+        alone = ex.loc[ex["n_reasons"] == 1, "failed"].str[0]
+        counts = keys.value_counts()
+        order = [k for k in CONSTRAINT_KEYS if k in counts.index]
+        return pd.DataFrame({"constraint": order, "offerings": [int(counts[k]) for k in order],
+                             "only_reason": [int((alone == k).sum()) for k in order]})
+
+    def to_dict(self, top: int | None = None) -> dict:
+        """JSON-ready: the step, its weights and notes, ranked (first ``top``) and excluded rows."""
+        ranked = self.ranked if top is None else self.ranked.head(top)
+        return {"step": self.step, "role": self.role, "weights": self.weights,
+                "quality_benchmark": self.quality_benchmark, "normalisation": self.normalisation,
+                "params": self.params, "notes": self.notes, "n_ranked": int(len(self.ranked)),
+                "n_scored": int(self.ranked["scored"].sum()), "n_excluded": int(len(self.excluded)),
+                "ranked": ranked, "excluded": self.excluded}
+
+
+# --------------------------------------------------------------------------------------------
+# the shortlist
+# --------------------------------------------------------------------------------------------
+
+def _weights(weights, scenario: Scenario, step: Step) -> dict[str, float]:
+    w = dict(scenario.weights_for(step) if weights is None else weights)
+    problems = []
+    file = scenario.path if weights is None else "shortlist(weights=...)"
+    where = "weights" if weights is not None or not step.weights else f"{_step_path(scenario, step)}.weights"
+    for k, v in w.items():
+        if k not in CRITERIA:
+            problems.append(Problem(file, f"{where}.{k}", "unknown weight", did_you_mean(k, CRITERIA)))
+        elif not isinstance(v, (int, float)) or isinstance(v, bool) or not np.isfinite(v) or v < 0:
+            problems.append(Problem(file, f"{where}.{k}", "a weight must be a number >= 0",
+                                    "write a plain non-negative number such as 0.3", value=v))
+    if problems:
+        raise WorkbenchError(problems)
+    w = {k: float(w.get(k, 0.0)) for k in CRITERIA}
+    total = sum(w.values())
+    if total <= 0:
+        raise fail(file, where, "weights are all zero",
+                   "give at least one of quality, cost, latency a positive weight")
+    return {k: v / total for k, v in w.items()}
+
+
+def _quality_lookup(c: Candidates, scenario: Scenario, step: Step, needed: bool) -> tuple[str, pd.DataFrame, bool]:
+    bench = step.quality_benchmark or scenario.quality_benchmark
+    q = c.quality(bench)
+    if q.empty and needed:
+        path = (f"{_step_path(scenario, step)}.quality_benchmark" if step.quality_benchmark else "quality_benchmark")
+        known = c.benchmarks()
+        fix = (did_you_mean(bench, known) + "; or set the quality weight to 0" if known
+               else "add scores.csv to the catalog, or set the quality weight to 0")
+        raise fail(scenario.path, path, f"benchmark '{bench}' has no rows in the catalog's scores.csv "
+                   f"({c.files.get('scores', 'scores.csv')})", fix, value=bench)
+    hib = q["higher_is_better"].astype("boolean").dropna().unique().tolist() if len(q) else [True]
+    if len(hib) > 1:
+        raise fail(c.files.get("scores", "scores.csv"), f"benchmark '{bench}'",
+                   "rows disagree on higher_is_better", "use the same direction for every row of a benchmark")
+    return bench, q, bool(hib[0]) if hib else True
+
+
+def shortlist(source: Catalog | Candidates, scenario: Scenario, step: str | None = None, *,
+              weights: dict | None = None, normalisation: str = "minmax", samples: int = 1000,
+              concentration: float = 20.0, seed: int = 0) -> ShortlistResult:
+    """Shortlist one step of a scenario (default: the first step): hard constraints with every
+    reason, step-mix cost per request (USD) beside the 3:1 blend, typical latency (s), quality from
+    ``scores.csv``, normalised weighted score, Pareto frontier and rank stability. ``weights``
+    overrides the step's (else the scenario's) weights. ``source`` is a :class:`Catalog` or a
+    prebuilt :class:`Candidates` (faster when called repeatedly). Columns and rules: see the module
+    docstring. Introduced in ``02_shortlist_from_leaderboards.ipynb``.
+    """
+    c = source if isinstance(source, Candidates) else candidates(source)
+    st = scenario.step(step)
+    if normalisation not in NORMALISATIONS:
+        raise fail("shortlist()", "normalisation", f"unknown normalisation '{normalisation}'",
+                   did_you_mean(normalisation, NORMALISATIONS))
+    w = _weights(weights, scenario, st)
+    bench, qtab, q_higher = _quality_lookup(c, scenario, st, needed=w["quality"] > 0)
+    t = c.table
+    n = len(t)
+
+    # 1. constraints
+    fails, fail_keys, fail_msgs = _collect(constraint_checks(c, scenario, st), n)
+    passed = ~fails
+
+    # 2. measurements (vectorised over all rows: cheap, and excluded rows show them too)
+    cost = request_cost_for_step(t, st).to_numpy(dtype=float).copy()
+    selfhost_pricing = _price_self_hosted(c, st, passed, cost)
+    latency = offering_latency_s(t, st).to_numpy(dtype=float)
+    mid = c.array("model_id")
+    qrow = qtab.reindex(pd.Index(mid))
+    quality = qrow["value"].to_numpy(dtype=float, na_value=np.nan) if len(qtab) else np.full(n, np.nan)
+    values = {"quality": quality, "cost": cost, "latency": latency}
+
+    # 3. score the candidates that have every number a positive weight needs
+    need = [k for k in CRITERIA if w[k] > 0]
+    scored = passed.copy()
+    for k in need:
+        scored &= ~np.isnan(values[k])
+    log = normalisation == "log-minmax"
+    norms = {}
+    for k in CRITERIA:
+        v = np.where(scored, values[k], np.nan)
+        norms[k] = normalise(v, lower_is_better=(k != "quality") or not q_higher, log=log and k != "quality")
+    wvec = np.array([w[k] for k in CRITERIA])
+    norm_matrix = np.column_stack([norms[k] for k in CRITERIA])
+    score = np.full(n, np.nan)
+    if scored.any():
+        score[scored] = weighted_score(norm_matrix[scored], wvec)
+
+    # 4. Pareto among passed candidates with all three known (quality flipped to minimise)
+    q_min = -quality if q_higher else quality
+    pts = np.column_stack([q_min, cost, latency])
+    pareto = np.zeros(n, dtype=bool)
+    pidx = np.flatnonzero(passed)
+    pareto[pidx] = pareto_front(pts[pidx])
+
+    # ranking: score desc, then cheaper, then offering_id
+    oid = c.array("offering_id")
+    sidx = np.flatnonzero(scored)
+    order = sidx[np.lexsort((oid[sidx].astype(str), cost[sidx], -score[sidx]))]
+    rank = np.full(n, np.nan)
+    rank[order] = np.arange(1, len(order) + 1)
+    p_first = np.full(n, np.nan)
+    p_top3 = np.full(n, np.nan)
+    if len(order):
+        pf, pt = rank_stability(norm_matrix[order], wvec, samples, concentration, seed)
+        p_first[order], p_top3[order] = pf, pt
+
+    # the ranked table: scored by rank, then unscored by quality (known first), then id
+    unscored = np.flatnonzero(passed & ~scored)
+    qkey = np.where(np.isnan(quality[unscored]), np.inf, -np.nan_to_num(quality[unscored]) if q_higher
+                    else np.nan_to_num(quality[unscored]))
+    unscored = unscored[np.lexsort((oid[unscored].astype(str), qkey))]
+    rows = np.concatenate([order, unscored]).astype(int)
+
+    blend = blended_usd_per_mtok_3to1(t).to_numpy(dtype=float)
+    at3 = request_cost_at_3to1_usd(t, st).to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        diff = 100.0 * (cost / at3 - 1.0)
+
+    flags = _flags(c, rows, values, w, bench, passed, selfhost_pricing)
+    take = lambda a: np.asarray(a)[rows]
+    ranked = pd.DataFrame({
+        "rank": pd.array(take(rank), dtype="Int64") if len(rows) else pd.array([], dtype="Int64"),
+        "offering_id": take(oid), "model_id": take(mid), "name": take(c.array("name")),
+        "provider": take(c.array("provider")), "access_mode": take(c.array("access_mode")),
+        "openness": take(c.array("openness")), "score": take(score), "quality": take(quality),
+        "quality_benchmark": bench,
+        "quality_source": take(_col_or_nan(qrow, "source")), "quality_as_of": take(_col_or_nan(qrow, "as_of")),
+        "quality_harness": take(_col_or_nan(qrow, "harness")),
+        "quality_ci_low": take(_col_or_nan(qrow, "ci_low")), "quality_ci_high": take(_col_or_nan(qrow, "ci_high")),
+        "usd_per_request": take(cost), "usd_per_mtok_blended_3to1": take(blend), "usd_per_request_at_3to1": take(at3),
+        "diff_vs_3to1_pct": take(diff), "typical_latency_s": take(latency),
+        "ttft_s": take(c.number("ttft_s")), "output_tokens_per_s": take(c.number("output_tokens_per_s")),
+        "speed_source": take(c.array("speed_source")), "speed_as_of": take(c.array("speed_as_of")),
+        "norm_quality": take(norms["quality"]), "norm_cost": take(norms["cost"]),
+        "norm_latency": take(norms["latency"]), "pareto": take(pareto), "p_first": take(p_first),
+        "p_top3": take(p_top3), "scored": take(scored), "flags": flags,
+        "source": take(c.array("source")), "as_of": take(c.array("as_of")),
+    }, columns=list(RANKED_COLUMNS))
+    ranked["quality_as_of"] = pd.to_datetime(ranked["quality_as_of"])
+
+    fidx = np.flatnonzero(fails)
+    excluded = pd.DataFrame({
+        "offering_id": oid[fidx], "model_id": mid[fidx], "name": c.array("name")[fidx],
+        "provider": c.array("provider")[fidx], "access_mode": c.array("access_mode")[fidx],
+        "failed": pd.Series(fail_keys, dtype=object), "reasons": pd.Series(fail_msgs, dtype=object),
+        "n_reasons": np.array([len(k) for k in fail_keys], dtype=int),
+        "quality": quality[fidx], "usd_per_request": cost[fidx], "typical_latency_s": latency[fidx],
+        "output_tokens_per_s": c.number("output_tokens_per_s")[fidx], "ttft_s": c.number("ttft_s")[fidx],
+    }, columns=list(EXCLUDED_COLUMNS))
+
+    params = {"samples": samples, "concentration": concentration, "seed": seed, "as_of": str(scenario.as_of),
+              "horizon_date": str(scenario.horizon_date), "quality_higher_is_better": q_higher,
+              "offerings": n, "scenario": scenario.name}
+    notes = _notes(scenario, st, w, bench, q_higher, normalisation, ranked, excluded, params, c)
+    return ShortlistResult(step=st.name, role=st.role, weights=w, quality_benchmark=bench,
+                           normalisation=normalisation, ranked=ranked, excluded=excluded, notes=notes, params=params)
+
+
+def _col_or_nan(frame: pd.DataFrame, col: str) -> np.ndarray:
+    if col in frame:
+        return frame[col].to_numpy()
+    return np.full(len(frame), None, dtype=object)
+
+
+def _price_self_hosted(c: Candidates, step: Step, passed: np.ndarray, cost: np.ndarray) -> np.ndarray:
+    """Self-hosted rows that passed have no per-token price: price them in place (``cost``) with the
+    cost module's self-hosting model (:func:`workbench.cost.step_costs`: GPUs for the step's peak,
+    GPU-hours from ``gpus.csv``, spread over the step's monthly requests). Returns, per row, the
+    pricing note to flag (None elsewhere)."""
+    notes = np.full(len(c), None, dtype=object)
+    rows = np.flatnonzero(passed & (c.array("access_mode") == "self-hosted"))
+    if not len(rows) or c.gpus is None or c.gpus.empty:
+        return notes
+    sc = step_costs(c.table.iloc[rows], step, c.gpus)
+    cost[rows] = sc["usd_per_attempt"].to_numpy(dtype=float)
+    notes[rows] = ("cost: self-hosted, priced by the self-hosting model at the step's volume of "
+                   f"{step.requests_per_month:,} requests/month, not a list price: " + sc["pricing"].astype(str)).to_numpy()
+    return notes
+
+
+def _flags(c: Candidates, rows: np.ndarray, values: dict, w: dict, bench: str, passed: np.ndarray,
+           selfhost_pricing: np.ndarray) -> list[list[str]]:
+    """Per ranked row: what is unknown (and whether that keeps it from being scored), how a
+    self-hosted row was priced, and licence caveats."""
+    n = len(c)
+    parts = [(pd.notna(selfhost_pricing), selfhost_pricing)]
+    for k, text in (("quality", f"no quality score for {bench} in scores.csv"),
+                    ("cost", "no per-request price (a price is missing, or a self-hosted row's GPU is not in gpus.csv)"),
+                    ("latency", "latency unknown (no ttft_s / output_tokens_per_s)")):
+        tail = "; not scored" if w[k] > 0 else f"; the {k} weight is 0, so it does not count"
+        parts.append((np.isnan(values[k]), f"{text}{tail}; not in the Pareto check"))
+    cu = c.array("commercial_use")
+    restricted = cu == "restricted"
+    notes_ = c.array("license_notes")
+    lic = _messages(n, restricted, np.where(pd.isna(notes_), "see the licence", notes_),
+                    "licence: commercial use is restricted ({}): check the clause applies to you")
+    parts.append((restricted, lic))
+    matrix = np.column_stack([m[rows] for m, _ in parts]) if len(rows) else np.zeros((0, len(parts)), dtype=bool)
+    out = [[] for _ in range(len(rows))]
+    r_idx, c_idx = np.nonzero(matrix)
+    for r, j in zip(r_idx.tolist(), c_idx.tolist()):  # one step per flag, not per offering
+        msg = parts[j][1]
+        out[r].append(msg if isinstance(msg, str) else msg[rows[r]])
+    return out
+
+
+def _notes(scenario, st, w, bench, q_higher, normalisation, ranked, excluded, params, c) -> list[str]:
+    scored = ranked[ranked["scored"]]
+    notes = [
+        f"Step '{st.name}' (role {st.role}, needs {'an' if st.model_type[0] in 'aeiou' else 'a'} {st.model_type} model) of scenario '{scenario.name}', "
+        f"as_of {scenario.as_of}, horizon {scenario.horizon_date}.",
+        f"{len(excluded)} of {params['offerings']} offerings excluded by hard constraints (every failed "
+        f"constraint is listed; an unknown fact fails a hard requirement); {len(ranked)} passed, "
+        f"{len(scored)} scored.",
+        f"Weights (sum 1; {'step' if st.weights else 'scenario'} weights): "
+        + ", ".join(f"{k} {w[k]:.3g}" for k in CRITERIA) + ".",
+        f"Normalisation: {'min-max' if normalisation == 'minmax' else 'min-max of log10 cost and latency'} over the "
+        f"{len(scored)} scored candidates; 1 = best, 0 = worst; quality ({bench}) "
+        f"{'higher' if q_higher else 'lower'} is better, cost (usd_per_request) lower is better, "
+        "latency (typical_latency_s) lower is better. score = sum of weight x norm.",
+        f"Cost: usd_per_request prices the step's token mix (input {st.tokens.input}, output {st.tokens.output}, "
+        f"reasoning {st.tokens.reasoning}, cached share {st.tokens.cached_share:g}, batch share "
+        f"{st.tokens.batch_share:g}, tool turns {st.tokens.tool_turns}); usd_per_request_at_3to1 prices the same "
+        "tokens at the leaderboards' (3 x input + output) / 4 blend.",
+        f"Latency: typical_latency_s = network {st.latency.network_s:g} s + retrieval {st.latency.retrieval_s:g} s "
+        "+ ttft_s + generated tokens / output_tokens_per_s (assumed network and retrieval times).",
+        f"Pareto: no other passed candidate is at least as good on quality, usd_per_request and typical_latency_s "
+        f"and better on one; {int(ranked['pareto'].sum())} on the frontier.",
+        f"Rank stability: {params['samples']} weight vectors from a Dirichlet centred on the weights "
+        f"(concentration {params['concentration']:g}, seed {params['seed']}).",
+    ]
+    unscored = ranked[~ranked["scored"]]
+    if len(unscored):
+        notes.append(f"{len(unscored)} passed candidates are not scored because a number a positive weight needs is "
+                     "unknown; they follow the ranked ones with rank empty and a flag saying what is missing.")
+    prov = scored.dropna(subset=["quality_source"]).groupby(
+        ["quality_source", "quality_as_of", "quality_harness"], dropna=False).size()
+    if len(prov) > 1:
+        notes.append(f"Quality numbers of the scored candidates come from {len(prov)} different source/date/harness "
+                     "combinations: " + "; ".join(f"{s} as_of {pd.Timestamp(d).date()} ({h}): {k}"
+                                                  for (s, d, h), k in prov.items()) + ". Compare with care.")
+    elif len(prov) == 1:
+        (s, d, h), k = next(iter(prov.items()))
+        notes.append(f"Quality: {bench} from {s}, as_of {pd.Timestamp(d).date()}, harness {h} ({k} candidates).")
+    known_models = set(c.array("model_id"))
+    for m in scenario.constraints.exclude_models:
+        if m not in known_models and m.lower() not in known_models:
+            notes.append(f"constraints.exclude_models names '{m}', which is not in the catalog; "
+                         + did_you_mean(m, known_models))
+    known_providers = set(c.array("provider"))
+    for p in scenario.constraints.exclude_providers:
+        if p not in known_providers and p.lower() not in known_providers:
+            notes.append(f"constraints.exclude_providers names '{p}', which is not in the catalog; "
+                         + did_you_mean(p, known_providers))
+    return notes
+
+
+def shortlist_all(source: Catalog | Candidates, scenario: Scenario, **options) -> dict[str, ShortlistResult]:
+    """:func:`shortlist` for every step of the workflow, by step name (options as for shortlist).
+    Used by ``python -m workbench shortlist``. Introduced in ``02_shortlist_from_leaderboards.ipynb``."""
+    c = source if isinstance(source, Candidates) else candidates(source)
+    return {s.name: shortlist(c, scenario, s.name, **options) for s in scenario.workflow}
+
+
+# --------------------------------------------------------------------------------------------
+# what-if: change constraints without editing the YAML
+# --------------------------------------------------------------------------------------------
+
+SCENARIO_TOGGLES = tuple(f.name for f in dataclasses.fields(Constraints))
+STEP_TOGGLES = tuple(f.name for f in dataclasses.fields(StepConstraints))
+
+
+def with_constraints(scenario: Scenario, step: str | None = None, **changes) -> Scenario:
+    """A copy of ``scenario`` with some constraints changed: scenario-wide keys
+    (:data:`SCENARIO_TOGGLES`, e.g. ``zero_data_retention=True``) and the named step's keys
+    (:data:`STEP_TOGGLES`, e.g. ``structured_outputs=None`` to drop a requirement). The file is not
+    touched. A key that is neither is an error with a suggestion. Used by the shortlist widget;
+    introduced in ``02_shortlist_from_leaderboards.ipynb``.
+    """
+    st = scenario.step(step)
+    sc_changes = {k: v for k, v in changes.items() if k in SCENARIO_TOGGLES}
+    st_changes = {k: v for k, v in changes.items() if k in STEP_TOGGLES and k not in SCENARIO_TOGGLES}
+    unknown = [k for k in changes if k not in SCENARIO_TOGGLES and k not in STEP_TOGGLES]
+    if unknown:
+        raise WorkbenchError([Problem("with_constraints()", k, "unknown constraint",
+                                      did_you_mean(k, SCENARIO_TOGGLES + STEP_TOGGLES)) for k in unknown])
+    for k in ("regions", "exclude_providers", "exclude_models", "modalities", "access_modes"):
+        for d in (sc_changes, st_changes):
+            if k in d and d[k] is not None and not isinstance(d[k], tuple):
+                d[k] = tuple(d[k])
+    new_step = dataclasses.replace(st, constraints=dataclasses.replace(st.constraints, **st_changes))
+    workflow = tuple(new_step if s.name == st.name else s for s in scenario.workflow)
+    return dataclasses.replace(scenario, constraints=dataclasses.replace(scenario.constraints, **sc_changes),
+                               workflow=workflow)
+
+
+# --------------------------------------------------------------------------------------------
+# views used by the notebook's leaderboard-mistakes section
+# --------------------------------------------------------------------------------------------
+
+def provider_spread(result: ShortlistResult, min_offerings: int = 2) -> pd.DataFrame:
+    """For each model served by at least ``min_offerings`` priced API offerings (passed or
+    excluded): the cheapest and dearest USD per request for the step, and the slowest and fastest
+    output tokens/s, with their ratios. Shows that "the model" is not one price or one speed.
+    Introduced in ``02_shortlist_from_leaderboards.ipynb``."""
+    cols = ["offering_id", "model_id", "provider", "access_mode", "usd_per_request", "output_tokens_per_s"]
+    allrows = pd.concat([result.ranked[cols], result.excluded[cols]], ignore_index=True)
+    allrows = allrows[allrows["access_mode"] != "self-hosted"]
+    g = allrows.groupby("model_id")
+    out = pd.DataFrame({
+        "offerings": g.size(),
+        "usd_per_request_min": g["usd_per_request"].min(), "usd_per_request_max": g["usd_per_request"].max(),
+        "tokens_per_s_min": g["output_tokens_per_s"].min(), "tokens_per_s_max": g["output_tokens_per_s"].max(),
+    })
+    out = out[out["offerings"] >= min_offerings].copy()
+    out["price_ratio"] = out["usd_per_request_max"] / out["usd_per_request_min"]
+    out["speed_ratio"] = out["tokens_per_s_max"] / out["tokens_per_s_min"]
+    return out.sort_values(["offerings", "price_ratio"], ascending=[False, False]).reset_index()
+
+
+def offerings_of(result: ShortlistResult, model_id: str) -> pd.DataFrame:
+    """Every offering of one model for this step, passed or excluded: price per request, speed,
+    typical latency, and its rank or why it was excluded. Introduced in
+    ``02_shortlist_from_leaderboards.ipynb``."""
+    cols = ["offering_id", "provider", "access_mode", "usd_per_request", "output_tokens_per_s", "ttft_s",
+            "typical_latency_s"]
+    r = result.ranked[result.ranked["model_id"] == model_id]
+    e = result.excluded[result.excluded["model_id"] == model_id]
+    if r.empty and e.empty:
+        known = pd.concat([result.ranked["model_id"], result.excluded["model_id"]])
+        raise fail("offerings_of()", f"model '{model_id}'", "no offering of this model in the shortlist",
+                   did_you_mean(model_id, known))
+    a = r[cols].assign(status=r["rank"].map(lambda x: "not scored" if pd.isna(x) else f"rank {int(x)}"))
+    b = e[cols].assign(status=e["reasons"].map(lambda rs: "excluded: " + " | ".join(rs)))
+    return pd.concat([a, b], ignore_index=True).sort_values("usd_per_request", kind="stable").reset_index(drop=True)
+
+
+def leaderboard_top_vs_pick(result: ShortlistResult) -> pd.DataFrame:
+    """The offering with the best quality score among *all* offerings (what a reader who only looks
+    at the leaderboard picks; the cheapest offering of that model) beside the shortlist's rank 1:
+    quality, USD per request, typical latency, and whether it passed. Introduced in
+    ``02_shortlist_from_leaderboards.ipynb``."""
+    cols = ["offering_id", "model_id", "quality", "usd_per_request", "typical_latency_s"]
+    allrows = pd.concat([result.ranked[cols].assign(passed=True),
+                         result.excluded[cols].assign(passed=False)], ignore_index=True).dropna(subset=["quality"])
+    higher = result.params.get("quality_higher_is_better", True)
+    if allrows.empty or not result.ranked["scored"].any():
+        raise fail("leaderboard_top_vs_pick()", f"step '{result.step}'", "nothing to compare",
+                   "the step needs scored candidates and quality scores")
+    best_q = allrows["quality"].max() if higher else allrows["quality"].min()
+    top = allrows[allrows["quality"] == best_q].sort_values(["usd_per_request", "offering_id"]).head(1)
+    pick = result.ranked[result.ranked["scored"]].head(1)[cols].assign(passed=True)
+    out = pd.concat([top.assign(who="leaderboard #1"), pick.assign(who="shortlist rank 1")], ignore_index=True)
+    return out[["who", *cols, "passed"]]
