@@ -15,6 +15,7 @@ from workbench.cost import (
     expected_attempts,
     monthly_costs,
     price_of,
+    request_cost_for_step,
     request_cost_terms,
     request_cost_usd,
     step_costs,
@@ -272,3 +273,14 @@ def test_scenario_dicts_work_too():
     got = step_costs(pd.DataFrame([PLAIN]), sc.step("s")).iloc[0]
     # 0.006 per attempt (first test) / 0.5 success = 0.012 per success
     assert got["usd_per_success"] == pytest.approx(0.012)
+
+
+def test_request_cost_for_step_prices_self_hosted_rows_when_given_the_gpus():
+    cat = load_catalog(FIXTURE)
+    step = _scenario().step("answer_with_citations")
+    plain = request_cost_for_step(cat.offerings, step)
+    assert math.isnan(plain[cat.offerings["access_mode"] == "self-hosted"].iloc[0])
+    priced = request_cost_for_step(cat.offerings, step, gpus=cat.gpus)
+    # the API rows are unchanged (acme/alpha 0.01, see above); the self-hosted row: 3,847.70 / 14,000 / 1.15
+    assert priced.iloc[0] == pytest.approx(0.01)
+    assert priced[cat.offerings["access_mode"] == "self-hosted"].iloc[0] == pytest.approx(3847.70 / 14000 / 1.15)

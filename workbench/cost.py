@@ -143,14 +143,25 @@ def request_cost_usd(offers: pd.DataFrame, input_tokens, output_tokens, reasonin
     return pd.Series(np.broadcast_to(t["total"], (len(offers),)), index=offers.index, name="usd_per_request")
 
 
-def request_cost_for_step(offers: pd.DataFrame, step) -> pd.Series:
-    """:func:`request_cost_usd` (USD per attempt) with a scenario step's token mix (``workbench.scenario.Step``).
+def request_cost_for_step(offers: pd.DataFrame, step, gpus: pd.DataFrame | None = None, selfhost=None,
+                          volume: float | None = None) -> pd.Series:
+    """USD per attempt of a scenario step's token mix (``workbench.scenario.Step``) on each offering.
 
-    List prices only: self-hosted rows are NaN here; use :func:`step_costs` for a ranking.
+    API and hosted-inference rows: :func:`request_cost_usd` at list prices. Self-hosted rows have no
+    per-token price: with ``gpus`` (``catalog.gpus``) they get the self-hosting model's cost per
+    attempt at the step's volume (or ``volume``), as in :func:`step_costs`; without it they stay NaN,
+    so pass ``gpus`` whenever a ranking may hold self-hosted rows. Introduced in
+    ``notebooks/02_shortlist_from_leaderboards.ipynb``.
     """
     t = step.tokens
-    return request_cost_usd(offers, t.input, t.output, t.reasoning, t.cached_share, t.cache_write_share,
-                            t.batch_share, t.tool_turns)
+    usd = request_cost_usd(offers, t.input, t.output, t.reasoning, t.cached_share, t.cache_write_share,
+                           t.batch_share, t.tool_turns)
+    if gpus is not None and "access_mode" in offers and (offers["access_mode"] == "self-hosted").any():
+        selfh = (offers["access_mode"] == "self-hosted").to_numpy()
+        sh = step_costs(offers[selfh], step, gpus, volume, selfhost)["usd_per_attempt"].to_numpy()
+        usd = usd.copy()
+        usd.iloc[np.flatnonzero(selfh)] = sh
+    return usd
 
 
 def blended_usd_per_mtok_3to1(offers: pd.DataFrame) -> pd.Series:
@@ -382,3 +393,62 @@ def cost_assumptions(step, selfhost=None) -> pd.DataFrame:
     sh = selfhost or SelfHostAssumptions()
     rows += [(name, value, unit, "SelfHostAssumptions." + name) for name, value, unit in sh.rows()]
     return pd.DataFrame(rows, columns=["assumption", "value", "unit", "set_in"])
+
+
+# --------------------------------------------------------------------------------------------
+# the shortlisted candidates: cost, tail latency and rate limits side by side
+# --------------------------------------------------------------------------------------------
+
+CANDIDATE_COLUMNS = ("step", "rank", "offering_id", "model_id", "provider", "access_mode", "requests_per_month",
+                     "usd_per_request", "usd_per_month", "usd_per_success", "typical_latency_s", "p95_s",
+                     "target_p95_s", "share_within_p95_s", "meets_latency_target", "peak_rpm", "peak_tpm",
+                     "fits_rate_limits", "to_fit", "pricing")
+
+
+def shortlisted_offerings(catalog, scenario, step: str, top: int = 10) -> pd.DataFrame:
+    """The first ``top`` rows of :func:`workbench.shortlist.shortlist` for ``step`` (those that passed the
+    hard constraints, best first) as full offering rows with a ``rank`` column (empty when not scored)."""
+    from .shortlist import shortlist
+
+    ranked = shortlist(catalog, scenario, step).ranked.head(top)
+    offers = catalog.offerings.set_index("offering_id").loc[ranked["offering_id"]].reset_index()
+    offers["rank"] = ranked["rank"].to_numpy()
+    return offers
+
+
+def candidate_costs(catalog, scenario, step: str | None = None, volume: float | None = None, top: int = 10,
+                    offering_ids=None, selfhost=None, spreads: pd.DataFrame | None = None, statistic: str = "median",
+                    n_samples: int = 20_000, seed: int = 0) -> pd.DataFrame:
+    """Per candidate and step: USD per request (retries included), per month and per successful task,
+    typical and p95 latency (seconds) against the step's target, and whether the rate limits fit.
+
+    Candidates are the shortlist's first ``top`` (:func:`shortlisted_offerings`) unless
+    ``offering_ids`` names them; ``step`` None = every step of the scenario; ``volume`` replaces the
+    steps' requests per month. Columns: :data:`CANDIDATE_COLUMNS`. What ``python -m workbench cost``
+    prints; introduced in ``notebooks/03_cost_and_latency.ipynb``.
+    """
+    from .latency import latency_table, rate_limit_headroom
+
+    steps = [scenario.step(step)] if step is not None else list(scenario.workflow)
+    parts = []
+    for st in steps:
+        if offering_ids is None:
+            offers = shortlisted_offerings(catalog, scenario, st.name, top)
+        else:
+            offers = pd.concat([catalog.offering(i).to_frame().T for i in offering_ids], ignore_index=True)
+            offers = offers.infer_objects().assign(rank=np.nan)
+        if offers.empty:
+            continue
+        sf = steps_frame([st], volume)
+        keys = ["offering_id", "step"]
+        c = step_costs(offers, sf, catalog.gpus, selfhost=selfhost)
+        lat = latency_table(offers, sf, spreads, statistic, n=n_samples, seed=seed)
+        rl = rate_limit_headroom(offers, sf)
+        t = (c.merge(lat[keys + ["typical_latency_s", "p95_s", "share_within_p95_s", "meets_latency_target"]], on=keys)
+             .merge(rl[keys + ["peak_rpm", "peak_tpm", "fits_rate_limits", "to_fit"]], on=keys))
+        t["rank"] = offers["rank"].to_numpy()
+        t["target_p95_s"] = sf["target_p95_s"].iloc[0]
+        parts.append(t[list(CANDIDATE_COLUMNS)])
+    if not parts:
+        return pd.DataFrame(columns=list(CANDIDATE_COLUMNS))
+    return pd.concat(parts, ignore_index=True)

@@ -203,44 +203,67 @@ def share_within(samples: np.ndarray, target_s) -> np.ndarray:
     return np.where(np.isnan(t), np.nan, share)
 
 
+def _steps(steps, volume=None) -> pd.DataFrame:
+    if isinstance(steps, pd.DataFrame):
+        return steps if volume is None else steps.assign(requests_per_month=float(volume))
+    return steps_frame(steps if isinstance(steps, (list, tuple)) else [steps], volume)
+
+
+def _num(g: pd.DataFrame, name: str) -> np.ndarray:
+    return pd.to_numeric(g[name], errors="coerce").to_numpy(float) if name in g else np.full(len(g), np.nan)
+
+
+def step_latency_samples(offers: pd.DataFrame, steps, spreads: pd.DataFrame | None = None, statistic: str = "median",
+                         n: int = 20_000, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
+    """Simulated task latencies (seconds) of every offering x step: ``(rows, samples)`` where ``rows``
+    is :func:`workbench.cost.cross` of the two and ``samples`` has shape ``(len(rows), n)``; a row
+    whose offering has no speed data is all NaN. Spreads: :func:`latency_sigmas` of ``statistic``.
+    Introduced in ``notebooks/03_cost_and_latency.ipynb``."""
+    g = cross(offers, _steps(steps))
+    s_ttft, s_tps = latency_sigmas(spreads, statistic)
+    ttft, tps = _num(g, "ttft_s"), _num(g, "output_tokens_per_s")
+    gen = _num(g, "output_tokens") + _num(g, "reasoning_tokens")
+    known = ~np.isnan(ttft) & (~np.isnan(tps) | (gen == 0))
+    samples = np.full((len(g), n), np.nan)
+    if known.any():
+        idx = np.flatnonzero(known)
+        args = {k: _num(g, k)[idx] for k in ("output_tokens", "reasoning_tokens", "network_s", "retrieval_s",
+                                             "tool_turns", "tool_call_s", "success_rate", "max_attempts")}
+        samples[idx] = simulate_latency_s(ttft[idx], np.where(np.isnan(tps[idx]), 1.0, tps[idx]), **args, n=n,
+                                          seed=seed, sigma_ttft=s_ttft, sigma_tokens_per_s=s_tps)
+    return g, samples
+
+
 def latency_table(offers: pd.DataFrame, steps, spreads: pd.DataFrame | None = None, statistic: str = "median",
                   n: int = 20_000, seed: int = 0) -> pd.DataFrame:
     """Latency of every offering on every step: typical TTFT and total, simulated p50/p95/p99 (seconds),
     the share of requests within the step's ``total_s`` and ``p95_s`` targets, and whether the targets
     are met (typical TTFT <= ``ttft_s``, p50 <= ``total_s``, p95 <= ``p95_s``; NA when the offering has
-    no speed data). Spreads: :func:`latency_sigmas` of ``statistic``. Introduced in
-    ``notebooks/03_cost_and_latency.ipynb``.
+    no speed data; a step without targets meets them). Samples: :func:`step_latency_samples`.
+    Introduced in ``notebooks/03_cost_and_latency.ipynb``.
     """
-    sf = steps if isinstance(steps, pd.DataFrame) else steps_frame(steps if isinstance(steps, (list, tuple)) else [steps])
-    g = cross(offers, sf)
-    s_ttft, s_tps = latency_sigmas(spreads, statistic)
-    col = lambda name: pd.to_numeric(g[name], errors="coerce").to_numpy(float) if name in g else np.full(len(g), np.nan)
-    ttft, tps = col("ttft_s"), col("output_tokens_per_s")
-    args = dict(output_tokens=col("output_tokens"), reasoning_tokens=col("reasoning_tokens"), network_s=col("network_s"),
-                retrieval_s=col("retrieval_s"), tool_turns=col("tool_turns"), tool_call_s=col("tool_call_s"))
-    known = ~np.isnan(ttft) & (~np.isnan(tps) | (args["output_tokens"] + args["reasoning_tokens"] == 0))
+    g, sam = step_latency_samples(offers, steps, spreads, statistic, n, seed)
+    known = ~np.isnan(sam[:, 0]) if n else np.zeros(len(g), bool)
+    args = {k: _num(g, k) for k in ("output_tokens", "reasoning_tokens", "network_s", "retrieval_s", "tool_turns",
+                                    "tool_call_s")}
+    ttft = _num(g, "ttft_s")
     out = g[[c for c in ("offering_id", "model_id", "provider", "access_mode") if c in g] + ["step"]].copy()
-    out["typical_ttft_s"] = typical_ttft_s(ttft, args["network_s"], args["retrieval_s"], args["tool_turns"], args["tool_call_s"])
-    out["typical_latency_s"] = typical_latency_s(ttft, tps, **args)
+    out["typical_ttft_s"] = typical_ttft_s(ttft, args["network_s"], args["retrieval_s"], args["tool_turns"],
+                                           args["tool_call_s"])
+    out["typical_latency_s"] = typical_latency_s(ttft, _num(g, "output_tokens_per_s"), **args)
     q = np.full((len(g), 3), np.nan)
     within_total = np.full(len(g), np.nan)
     within_p95 = np.full(len(g), np.nan)
     if known.any():
-        idx = np.flatnonzero(known)
-        sam = simulate_latency_s(ttft[idx], np.where(np.isnan(tps[idx]), 1.0, tps[idx]),
-                                 **{k: v[idx] for k, v in args.items()},
-                                 success_rate=col("success_rate")[idx], max_attempts=col("max_attempts")[idx],
-                                 n=n, seed=seed, sigma_ttft=s_ttft, sigma_tokens_per_s=s_tps)
-        q[idx] = np.quantile(sam, [0.5, 0.95, 0.99], axis=1).T
-        within_total[idx] = share_within(sam, col("target_total_s")[idx])
-        within_p95[idx] = share_within(sam, col("target_p95_s")[idx])
+        q[known] = np.quantile(sam[known], [0.5, 0.95, 0.99], axis=1).T
+        within_total[known] = share_within(sam[known], _num(g, "target_total_s")[known])
+        within_p95[known] = share_within(sam[known], _num(g, "target_p95_s")[known])
     out["p50_s"], out["p95_s"], out["p99_s"] = q[:, 0], q[:, 1], q[:, 2]
     out["share_within_total_s"] = within_total
     out["share_within_p95_s"] = within_p95
-    checks = [(out["typical_ttft_s"].to_numpy(), col("target_ttft_s")), (q[:, 0], col("target_total_s")),
-              (q[:, 1], col("target_p95_s"))]
     ok = np.ones(len(g), dtype=bool)
-    for value, target in checks:
+    for value, target in ((out["typical_ttft_s"].to_numpy(), _num(g, "target_ttft_s")),
+                          (q[:, 0], _num(g, "target_total_s")), (q[:, 1], _num(g, "target_p95_s"))):
         ok &= np.isnan(target) | (value <= target)
     out["meets_latency_target"] = pd.array([bool(v) if k else pd.NA for v, k in zip(ok, known)], dtype="boolean")
     return out
@@ -276,11 +299,8 @@ def rate_limit_headroom(offers: pd.DataFrame, steps, volume: float | None = None
     a batch API so the rest fits; only for work that can wait) and ``to_fit`` (a sentence).
     Introduced in ``notebooks/03_cost_and_latency.ipynb``.
     """
-    sf = steps if isinstance(steps, pd.DataFrame) else steps_frame(steps if isinstance(steps, (list, tuple)) else [steps], volume)
-    if volume is not None and isinstance(steps, pd.DataFrame):
-        sf = sf.assign(requests_per_month=float(volume))
-    g = cross(offers, sf)
-    col = lambda name: pd.to_numeric(g[name], errors="coerce").to_numpy(float) if name in g else np.full(len(g), np.nan)
+    g = cross(offers, _steps(steps, volume))
+    col = lambda name: _num(g, name)
     rpm, tpm = peak_per_minute(col("requests_per_month"), col("peak_to_average"), col("success_rate"), col("max_attempts"),
                                col("input_tokens"), col("output_tokens"), col("reasoning_tokens"), col("tool_turns"),
                                col("batch_share"))
