@@ -1,0 +1,899 @@
+"""Build the curated catalog snapshot (``data/catalog/*.csv``) from raw public files plus hand-curated facts.
+
+``python -m workbench snapshot --shared DIR --out DIR --as-of DATE`` is the command line; the committed
+``data/catalog/*.csv`` are exactly its output (see ``data/README.md``). Two inputs:
+
+- the **raw public files**, under the folder passed as ``shared`` (the layout is in
+  ``curation/sources.yaml``: LiteLLM's price map, OpenRouter's model list, Artificial Analysis's API
+  response and its provider table, LMArena's leaderboards, LiveBench, simonw/llm-prices, the open-llms
+  licence table, two GPU price files);
+- the **curation** folder (default ``data/catalog/curation``): which models and offerings to include,
+  the licence facts of each model with their source, the name of each model in each source, the GPU
+  rows to take, the self-hosting throughput assumptions and the providers' privacy facts.
+
+What the builder does, table by table (every row gets a ``source`` and an ``as_of``):
+
+- ``offerings``: the importers (:mod:`workbench.sources.litellm`, :mod:`~workbench.sources.openrouter`)
+  convert prices to USD per million tokens; the builder keeps the curated rows, renames them to the
+  catalog's ids, and adds speeds where a real per-provider figure exists (Artificial Analysis's
+  provider table, or AA's per-model medians for a closed model's own API), with ``speed_source`` and
+  ``speed_as_of``. A curated offering whose LiteLLM entry is deprecated before ``as_of`` is an error.
+  Self-hosted rows come from ``self_hosted.csv``; their throughput is labelled an ASSUMPTION.
+- ``models``: the curated identity and licence facts; context, output limit, input modalities and the
+  reasoning flag from OpenRouter (or LiteLLM); the deprecation date from the creator's LiteLLM entry.
+- ``scores``: LMArena (2025-12-11 via the LMArena importer; 2026-10-08 as republished by AmigaMeow),
+  LiveBench (category means and their mean, :func:`livebench_scores`) and Artificial Analysis's
+  Intelligence Index for at most :data:`MAX_AA_MODELS` models (its terms forbid redistributing the dataset).
+- ``gpus``: the curated rows of the latest day of each GPU price file (:func:`gpu_rows`).
+- ``price_history``: simonw/llm-prices' dated list prices for the curated ids (:func:`llm_prices_history`).
+- ``name_map``: every curated name, each checked against the source it belongs to.
+- ``providers``: the curated privacy facts, one row per provider used.
+
+Any curated name, key or row that is missing from its source raises a
+:class:`~workbench.errors.WorkbenchError` naming the curation file and entry. Introduced in
+``notebooks/00_start_here.ipynb``.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from ..catalog import Catalog, catalog_from_frames, project_dir, read_csv_strings, write_table
+from ..errors import Problem, WorkbenchError, did_you_mean, fail
+from ..schema import COMMERCIAL_USE, MODEL_TYPES, OPENNESS, TABLES
+from .artificial_analysis import import_artificial_analysis
+from .common import check_as_of, clean_id
+from .litellm import import_litellm
+from .lmarena import import_lmarena
+from .openrouter import import_openrouter
+
+MAX_AA_MODELS = 12  # Artificial Analysis: cited values for a handful of models, never the dataset
+LIVEBENCH_DECIMALS = 3  # LiveBench publishes task scores with 3 decimals; its averages are rounded the same
+NAME_NAMESPACES = ("litellm", "openrouter", "artificial-analysis", "lmarena", "livebench", "llm-prices", "huggingface")
+SOURCE_KEYS = ("litellm", "openrouter", "artificial_analysis", "artificial_analysis_providers", "lmarena",
+               "lmarena_2026", "livebench", "llm_prices", "open_llms", "gpu_prices", "gpu_index")
+MODEL_KEYS = ("model_id", "name", "creator", "model_type", "openness", "license", "commercial_use", "fine_tuning",
+              "gated", "weights_formats", "license_notes", "license_source", "params_b", "active_params_b",
+              "params_source", "facts", "deprecation_from", "aa_scores", "names")
+REQUIRED_MODEL_KEYS = ("model_id", "name", "creator", "model_type", "openness", "license", "commercial_use",
+                       "license_source", "facts", "names")
+PROVIDER_KEYS = ("zero_data_retention", "trains_on_data", "regions", "policy_url", "notes")
+SELF_PROVIDER = "self"
+SELF_HOSTED_SOURCE = "assumption (workbench maintainers), see data/README.md"
+NAME_MAP_SOURCE = "hand-mapped by the workbench maintainers (data/catalog/curation)"
+CURATION_FILES = {
+    "sources": "sources.yaml", "models": "models.yaml", "offerings": "offerings.csv",
+    "self_hosted": "self_hosted.csv", "gpus": "gpus.csv", "providers": "providers.yaml",
+}
+CSV_COLUMNS = {
+    "offerings": ("offering_id", "model_id", "provider", "from", "key", "speed"),
+    "self_hosted": ("offering_id", "model_id", "gpu", "gpu_count", "tokens_per_s_per_gpu", "basis"),
+    "gpus": ("source", "provider", "market", "gpu", "raw_label", "why", "assumed_vram_gb"),
+}
+
+
+def default_curation_dir() -> Path:
+    """``data/catalog/curation`` of the project: the hand-curated inputs of the snapshot."""
+    return project_dir() / "data" / "catalog" / "curation"
+
+
+# --------------------------------------------------------------------------------------------
+# small parsers (pure)
+# --------------------------------------------------------------------------------------------
+
+def display_number(text) -> float | None:
+    """A number as a web page displays it: ``'1,707.0'`` -> 1707.0, ``'$0.15'`` -> 0.15, ``'87%'`` -> 87.0;
+    empty, ``'N/A'`` or ``'-'`` -> None (not measured). Used for Artificial Analysis's provider table."""
+    s = str(text or "").strip().replace(",", "").replace("$", "").replace("%", "")
+    if s in ("", "N/A", "NA", "-", "--"):
+        return None
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
+def vram_gb(*texts: str) -> float | None:
+    """GPU memory in GB from a provider's label or notes: ``'NVIDIA H100 PCIe 80 GB ...'`` -> 80.0,
+    ``'48 GB VRAM, 94 GB RAM'`` -> 48.0 (the first ``N GB``); None when no text states it."""
+    for t in texts:
+        m = re.search(r"(\d+(?:\.\d+)?)\s*GB\b", str(t or ""))
+        if m:
+            return float(m.group(1))
+    return None
+
+
+def livebench_scores(table: pd.DataFrame, categories: dict[str, list[str]]) -> pd.DataFrame:
+    """LiveBench category scores and global average per model, in LiveBench's 0-100 units.
+
+    ``table``: one row per model, column ``model`` plus one numeric column per task; ``categories``:
+    category name -> its task columns (LiveBench's categories json). A category score is the mean of
+    its task columns; ``global_average`` is the mean of the category scores (each category weighs the
+    same, as on LiveBench's leaderboard), both rounded to :data:`LIVEBENCH_DECIMALS` decimals. A model
+    missing any task of a category gets no score for it (and no global average).
+    Returns columns ``model``, ``benchmark`` (``livebench_<category>`` or ``livebench_global_average``),
+    ``value``. Introduced in ``notebooks/02_shortlist_from_leaderboards.ipynb``.
+    """
+    missing = sorted({t for tasks in categories.values() for t in tasks} - set(table.columns))
+    if missing:
+        raise fail("LiveBench categories json", "categories", f"names task columns the table lacks: {missing}",
+                   "pass the categories json of the same LiveBench release as the table")
+    cat_means = pd.DataFrame({"model": table["model"]})
+    for cat, tasks in categories.items():
+        cat_means[cat] = table[list(tasks)].apply(pd.to_numeric, errors="coerce").mean(axis=1, skipna=False)
+    cats = list(categories)
+    cat_means["global_average"] = cat_means[cats].mean(axis=1, skipna=False)
+    long = cat_means.melt(id_vars="model", var_name="category", value_name="value").dropna(subset=["value"])
+    long["benchmark"] = "livebench_" + long["category"].map(lambda c: clean_id(c).replace("-", "_"))
+    long["value"] = long["value"].round(LIVEBENCH_DECIMALS)
+    return long[["model", "benchmark", "value"]].reset_index(drop=True)
+
+
+def llm_prices_history(vendor_files: list[dict], ids: dict[str, str], source: str, as_of: str,
+                       display: str = "simonw/llm-prices") -> pd.DataFrame:
+    """``price_history`` rows for the llm-prices ``ids`` (llm-prices id -> catalog model_id).
+
+    ``vendor_files``: the parsed ``data/*.json`` files (``{"vendor", "models": [{"id", "price_history":
+    [{"input", "output", "input_cached", "from_date", "to_date"}]}]}``), prices already in USD per
+    million tokens. One row per price period; ``provider`` is the vendor; an empty ``from_date`` means
+    "since the model was listed" and an empty ``to_date`` "still current". An id missing from every
+    file is an error. Introduced in ``notebooks/06_decision_record.ipynb``.
+    """
+    found: dict[str, tuple[str, dict]] = {}
+    for vf in vendor_files:
+        for m in vf.get("models", []):
+            found.setdefault(m.get("id"), (vf.get("vendor"), m))
+    rows = []
+    for ext, model_id in ids.items():
+        if ext not in found:
+            raise fail("curation/models.yaml", f"model '{model_id}', names.llm-prices", f"'{ext}' is not in {display}",
+                       did_you_mean(ext, [k for k in found if k]))
+        vendor, m = found[ext]
+        for i, p in enumerate(m.get("price_history") or []):
+            for k in ("input", "output"):
+                v = p.get(k)
+                if not isinstance(v, (int, float)) or v < 0:
+                    raise fail(display, f"{vendor} '{ext}' price_history[{i}].{k}", f"not a non-negative price ({v!r})",
+                               "fix the source file or drop the id from names.llm-prices")
+            rows.append({"model_id": model_id, "provider": vendor, "usd_per_mtok_in": float(p["input"]),
+                         "usd_per_mtok_out": float(p["output"]),
+                         "usd_per_mtok_cached_in": None if p.get("input_cached") is None else float(p["input_cached"]),
+                         "from_date": p.get("from_date"), "to_date": p.get("to_date"),
+                         "source": source, "as_of": as_of})
+    df = pd.DataFrame(rows, columns=["model_id", "provider", "usd_per_mtok_in", "usd_per_mtok_out",
+                                     "usd_per_mtok_cached_in", "from_date", "to_date", "source", "as_of"])
+    return df.sort_values(["model_id", "from_date"], na_position="first", kind="stable").reset_index(drop=True)
+
+
+def latest_day(df: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The rows of the latest day in ``column`` (an ISO date or timestamp), with a ``day`` column (YYYY-MM-DD)."""
+    d = df.copy()
+    d["day"] = d[column].astype(str).str[:10]
+    return d[d["day"] == d["day"].max()].reset_index(drop=True)
+
+
+def gpu_rows(prices: pd.DataFrame, index: pd.DataFrame, picks: pd.DataFrame, sources: dict) -> pd.DataFrame:
+    """``gpus`` rows (USD per GPU-hour) for the curated ``picks`` from the latest day of each GPU file.
+
+    ``prices``: the Lambda/Runpod daily file (``observed_at_utc``, ``provider``, ``market``, ``gpu_model``,
+    ``price_usd_per_gpu_hour``, ``raw_label``, ``notes``, ``source_url``); ``index``: the daily rental
+    index (``date`` plus one column per ``segment-GPU``), whose latest day with a value is used per
+    column. ``vram_gb`` comes from the row's label or notes; an index states none, so its pick must
+    give ``assumed_vram_gb`` and the row's notes say it is an ASSUMPTION.
+    Introduced in ``notebooks/03_cost_and_latency.ipynb``.
+    """
+    day = latest_day(prices, "observed_at_utc")
+    rows, problems = [], []
+    for i, p in picks.iterrows():
+        where = f"row {i + 2} ({p['provider']} {p['gpu']})"
+        if p["source"] == "gpu_prices":
+            hit = day[(day["provider"] == p["provider"]) & (day["market"] == p["market"])
+                      & (day["gpu_model"] == p["gpu"]) & (day["raw_label"] == p["raw_label"])]
+            if hit.empty:
+                labels = day.loc[(day["provider"] == p["provider"]) & (day["gpu_model"] == p["gpu"]), "raw_label"]
+                problems.append(Problem("curation/gpus.csv", where, f"no row with raw_label '{p['raw_label']}' on "
+                                        f"{day['day'].iloc[0]}, the latest day of the GPU price file",
+                                        "pick a label of that day: " + (", ".join(repr(x) for x in labels) or "none listed")))
+                continue
+            price_values = set(hit["price_usd_per_gpu_hour"].astype(float))
+            if len(price_values) > 1:
+                problems.append(Problem("curation/gpus.csv", where, f"the label matches rows with different prices {sorted(price_values)}",
+                                        "pick a label that names one instance"))
+                continue
+            r = hit.iloc[0]
+            vram = vram_gb(r["raw_label"], r.get("notes"))
+            if vram is None:
+                problems.append(Problem("curation/gpus.csv", where, "neither the label nor the notes state the memory size",
+                                        "pick another row, or give assumed_vram_gb and say so"))
+                continue
+            extra = f"; provider notes '{r['notes']}'" if str(r.get("notes") or "").strip() else ""
+            rows.append({"gpu": p["gpu"], "vram_gb": vram, "provider": p["provider"], "market": p["market"],
+                         "usd_per_hour": float(r["price_usd_per_gpu_hour"]),
+                         "notes": f"{p['why']}; label '{r['raw_label']}'{extra}; observed {r['observed_at_utc']}",
+                         "source": f"{sources['gpu_prices']['source']}; {r['source_url']}", "as_of": r["day"]})
+        elif p["source"] == "gpu_index":
+            col = p["raw_label"]
+            if col not in index.columns:
+                problems.append(Problem("curation/gpus.csv", where, f"the index has no column '{col}'",
+                                        did_you_mean(col, [c for c in index.columns if c != "date"])))
+                continue
+            vals = index[["date", col]].copy()
+            vals[col] = pd.to_numeric(vals[col], errors="coerce")
+            vals = vals.dropna(subset=[col])
+            if vals.empty or not str(p.get("assumed_vram_gb") or "").strip():
+                problems.append(Problem("curation/gpus.csv", where, "no value in the index column, or no assumed_vram_gb",
+                                        "an index states no memory size: give assumed_vram_gb (and it is labelled an assumption)"))
+                continue
+            last = vals.sort_values("date").iloc[-1]
+            rows.append({"gpu": p["gpu"], "vram_gb": float(p["assumed_vram_gb"]), "provider": p["provider"],
+                         "market": p["market"], "usd_per_hour": float(last[col]),
+                         "notes": f"{p['why']}; index column '{col}', its latest day with a value; vram_gb is an "
+                                  f"ASSUMPTION ({p['assumed_vram_gb']} GB): the index states no memory size",
+                         "source": sources["gpu_index"]["source"], "as_of": str(last["date"])[:10]})
+        else:
+            problems.append(Problem("curation/gpus.csv", where, f"unknown source '{p['source']}'",
+                                    did_you_mean(p["source"], ["gpu_prices", "gpu_index"])))
+    if problems:
+        raise WorkbenchError(problems)
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------------
+# the curation folder
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class Curation:
+    """The hand-curated inputs (see ``data/catalog/curation``), validated: unknown keys, wrong values,
+    duplicated ids and missing columns are errors naming the file and entry."""
+
+    folder: Path
+    sources: dict
+    models: list[dict]
+    offerings: pd.DataFrame
+    self_hosted: pd.DataFrame
+    gpus: pd.DataFrame
+    providers: dict
+
+    def file(self, name: str) -> str:
+        return f"curation/{CURATION_FILES[name]}"
+
+
+def _read_yaml(path: Path) -> object:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise fail(str(path), "file", "file not found", "pass the curation folder that holds "
+                   + ", ".join(CURATION_FILES.values())) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "file"
+        raise fail(str(path), where, f"not valid YAML ({getattr(e, 'problem', e)})",
+                   "check the indentation and quoting there") from None
+
+
+def _read_csv(path: Path, name: str) -> pd.DataFrame:
+    """A curation CSV as strings (the catalog's reader: bad rows are reported with their row number),
+    checked for its columns; the index is reset so that ``index + 2`` is the spreadsheet row."""
+    display = f"curation/{path.name}"
+    df = read_csv_strings(path, display)
+    missing = [c for c in CSV_COLUMNS[name] if c not in df.columns]
+    extra = [c for c in df.columns if c not in CSV_COLUMNS[name]]
+    problems = [Problem(display, "row 1", "required column is missing", f"add a '{c}' column", column=c) for c in missing]
+    problems += [Problem(display, "row 1", "unknown column", did_you_mean(c, CSV_COLUMNS[name]), column=c) for c in extra]
+    if problems:
+        raise WorkbenchError(problems)
+    return df.reset_index(drop=True)
+
+
+def _bool_word(v) -> str | None:
+    if v is None or v == "":
+        return None
+    s = str(v).strip().lower()
+    if s in ("yes", "true", "1"):
+        return "yes"
+    if s in ("no", "false", "0"):
+        return "no"
+    return "?" + s
+
+
+def _flag(v) -> bool | None:
+    """A checked yes/no curation value as the catalog's boolean (None = unknown)."""
+    w = _bool_word(v)
+    return None if w is None else w == "yes"
+
+
+def load_curation(folder: str | Path | None = None) -> Curation:
+    """Read and check the curation folder (default :func:`default_curation_dir`). Introduced in
+    ``notebooks/00_start_here.ipynb``."""
+    folder = Path(folder) if folder is not None else default_curation_dir()
+    if not folder.is_dir():
+        raise fail(str(folder), "folder", "curation folder not found",
+                   "pass the folder holding " + ", ".join(CURATION_FILES.values()) + " (default data/catalog/curation)")
+    problems: list[Problem] = []
+
+    sources = _read_yaml(folder / CURATION_FILES["sources"])
+    f = "curation/sources.yaml"
+    if not isinstance(sources, dict):
+        raise fail(f, "top level", "expected a mapping of source name -> {path, source, as_of, licence}",
+                   "see data/catalog/curation/sources.yaml in the project")
+    for k in sources:
+        if k not in SOURCE_KEYS:
+            problems.append(Problem(f, f"key '{k}'", "unknown source", did_you_mean(k, SOURCE_KEYS)))
+    for k in SOURCE_KEYS:
+        s = sources.get(k)
+        if not isinstance(s, dict):
+            problems.append(Problem(f, f"key '{k}'", "source is missing", "add it with path (or folder), source, licence"))
+            continue
+        if not (s.get("path") or s.get("folder")) or not s.get("source"):
+            problems.append(Problem(f, f"{k}", "needs 'path' (or 'folder') and 'source'", "fill both in"))
+        if k not in ("gpu_prices", "gpu_index"):
+            try:
+                s["as_of"] = check_as_of(str(s.get("as_of")), f"{f}: {k}.as_of")
+            except WorkbenchError as e:
+                problems += e.problems
+
+    raw_models = _read_yaml(folder / CURATION_FILES["models"])
+    f = "curation/models.yaml"
+    models = raw_models.get("models") if isinstance(raw_models, dict) else None
+    if not isinstance(models, list):
+        raise fail(f, "top level", "expected 'models:' followed by a list of models", "see the project's models.yaml")
+    seen: set[str] = set()
+    for i, m in enumerate(models):
+        where = f"models[{i}]" + (f" ('{m.get('model_id')}')" if isinstance(m, dict) else "")
+        if not isinstance(m, dict):
+            problems.append(Problem(f, where, "not a mapping", "write each model as key: value lines"))
+            continue
+        for k in m:
+            if k not in MODEL_KEYS:
+                problems.append(Problem(f, f"{where}.{k}", "unknown key", did_you_mean(k, MODEL_KEYS)))
+        for k in REQUIRED_MODEL_KEYS:
+            if m.get(k) in (None, "", {}):
+                problems.append(Problem(f, f"{where}.{k}", "missing", f"fill in '{k}'"))
+        mid = str(m.get("model_id") or "")
+        if mid in seen:
+            problems.append(Problem(f, where, f"model_id '{mid}' appears twice", "keep one entry per model"))
+        seen.add(mid)
+        for k, choices in (("model_type", MODEL_TYPES), ("openness", OPENNESS), ("commercial_use", COMMERCIAL_USE),
+                           ("facts", ("openrouter", "litellm", "none"))):
+            v = m.get(k)
+            if v is not None and str(v) not in choices:
+                problems.append(Problem(f, f"{where}.{k}", f"'{v}' is not allowed", did_you_mean(str(v), choices)))
+        for k in ("fine_tuning", "gated", "aa_scores"):
+            b = _bool_word(m.get(k))
+            if b is not None and b.startswith("?"):
+                problems.append(Problem(f, f"{where}.{k}", f"'{m.get(k)}' is not yes/no", "write yes or no, or leave it out"))
+        names = m.get("names") if isinstance(m.get("names"), dict) else {}
+        for ns, vals in names.items():
+            if ns not in NAME_NAMESPACES:
+                problems.append(Problem(f, f"{where}.names.{ns}", "unknown namespace", did_you_mean(ns, NAME_NAMESPACES)))
+            elif ns == "openrouter":
+                if not isinstance(vals, str):
+                    problems.append(Problem(f, f"{where}.names.openrouter", "must be one id", "write the OpenRouter id"))
+            elif not isinstance(vals, list) or not all(isinstance(v, str) and v for v in vals):
+                problems.append(Problem(f, f"{where}.names.{ns}", "must be a list of names", "write [name, ...]"))
+        if m.get("facts") == "openrouter" and not isinstance(names.get("openrouter"), str):
+            problems.append(Problem(f, f"{where}.names.openrouter", "facts: openrouter needs the model's OpenRouter id",
+                                    "add names.openrouter, or use facts: litellm with names.litellm"))
+        if m.get("facts") == "litellm" and not names.get("litellm"):
+            problems.append(Problem(f, f"{where}.names.litellm", "facts: litellm needs a LiteLLM key",
+                                    "add names.litellm: [key]"))
+
+    offerings = _read_csv(folder / CURATION_FILES["offerings"], "offerings")
+    self_hosted = _read_csv(folder / CURATION_FILES["self_hosted"], "self_hosted")
+    gpus = _read_csv(folder / CURATION_FILES["gpus"], "gpus")
+    known = {str(m.get("model_id")) for m in models if isinstance(m, dict)}
+    all_ids: dict[str, str] = {}
+    for name, df in (("offerings", offerings), ("self_hosted", self_hosted)):
+        f = f"curation/{CURATION_FILES[name]}"
+        for i, r in df.iterrows():
+            where = f"row {i + 2}"
+            if r["offering_id"] in all_ids:
+                problems.append(Problem(f, where, f"offering_id '{r['offering_id']}' is already used in {all_ids[r['offering_id']]}",
+                                        "give each offering its own id"))
+            all_ids[r["offering_id"]] = f
+            if r["model_id"] not in known:
+                problems.append(Problem(f, where, f"model '{r['model_id']}' is not in models.yaml",
+                                        did_you_mean(r["model_id"], known), column="model_id"))
+            if name == "offerings" and r["from"] not in ("litellm", "openrouter"):
+                problems.append(Problem(f, where, f"'{r['from']}' is not a price source", did_you_mean(r["from"], ("litellm", "openrouter")),
+                                        column="from"))
+            if name == "offerings" and r["speed"] and not re.match(r"^(aa-api:.+|aa-scrape:.+\|.+)$", r["speed"]):
+                problems.append(Problem(f, where, f"speed '{r['speed']}' is not 'aa-api:<slug>' or 'aa-scrape:<Model>|<API Provider>'",
+                                        "write it in one of those forms, or leave it empty", column="speed"))
+            if name == "self_hosted":
+                for c in ("gpu_count", "tokens_per_s_per_gpu"):
+                    try:
+                        ok = float(r[c]) > 0
+                    except ValueError:
+                        ok = False
+                    if not ok:
+                        problems.append(Problem(f, where, "must be a positive number", "write e.g. 1 or 400", column=c, value=r[c]))
+                if not r["basis"]:
+                    problems.append(Problem(f, where, "the basis of the throughput assumption is missing",
+                                            "say what it assumes (precision, batch, serving stack) and why", column="basis"))
+
+    providers_doc = _read_yaml(folder / CURATION_FILES["providers"])
+    f = "curation/providers.yaml"
+    providers = providers_doc.get("providers") if isinstance(providers_doc, dict) else None
+    if not isinstance(providers, dict):
+        raise fail(f, "top level", "expected 'providers:' followed by a mapping provider -> facts", "see the project's providers.yaml")
+    for k in ("policy_source", "no_policy_source", "self_source"):
+        if not providers_doc.get(k):
+            problems.append(Problem(f, k, "missing", f"give the row source text '{k}'"))
+    for p, facts in providers.items():
+        facts = facts or {}
+        providers[p] = facts
+        for k, v in facts.items():
+            if k not in PROVIDER_KEYS:
+                problems.append(Problem(f, f"providers.{p}.{k}", "unknown key", did_you_mean(k, PROVIDER_KEYS)))
+            elif k in ("zero_data_retention", "trains_on_data") and (_bool_word(v) or "").startswith("?"):
+                problems.append(Problem(f, f"providers.{p}.{k}", f"'{v}' is not yes/no", "write yes or no, or leave it out (unknown)"))
+    if problems:
+        raise WorkbenchError(problems)
+    return Curation(folder=folder, sources=sources, models=models, offerings=offerings, self_hosted=self_hosted,
+                    gpus=gpus, providers={"_doc": providers_doc, **providers})
+
+
+# --------------------------------------------------------------------------------------------
+# reading the raw files
+# --------------------------------------------------------------------------------------------
+
+def _raw_path(shared: Path, cur: Curation, key: str, field_name: str = "path") -> Path:
+    rel = cur.sources[key].get(field_name)
+    p = shared / rel
+    if not p.exists():
+        raise fail(str(p), "file", f"the {key} file is missing under --shared",
+                   f"pass the folder that holds {rel} (e.g. /work/shared/data or your own downloads), "
+                   f"or change {key}.{field_name} in curation/sources.yaml")
+    return p
+
+
+def _read_json_file(p: Path) -> object:
+    try:
+        return json.loads(p.read_text(encoding="utf-8-sig"))
+    except json.JSONDecodeError as e:
+        raise fail(str(p), f"line {e.lineno}, column {e.colno}", f"not valid JSON ({e.msg})",
+                   "pass the file as downloaded") from None
+
+
+def _read_raw_csv(p: Path, required: tuple[str, ...]) -> tuple[pd.DataFrame, list[str]]:
+    """A raw CSV as strings; rows whose field count differs from the header are dropped and named in notes."""
+    rows = list(csv.reader(io.StringIO(p.read_text(encoding="utf-8-sig"), newline="")))
+    if not rows:
+        raise fail(str(p), "row 1", "the file is empty", "pass the file as downloaded")
+    header, notes, good = rows[0], [], []
+    for i, r in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in r):
+            continue
+        if len(r) != len(header):
+            notes.append(f"{p.name}: row {i} ('{r[0] if r else ''}') has {len(r)} fields, the header {len(header)}: not used")
+            continue
+        good.append(r)
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise fail(str(p), "row 1", f"columns {missing} are missing", "pass the file in the format data/README.md describes")
+    return pd.DataFrame(good, columns=header, dtype=object), notes
+
+
+# --------------------------------------------------------------------------------------------
+# the build
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class Snapshot:
+    """The built tables (``tables``: name -> DataFrame in schema columns), the validated ``catalog``
+    and ``notes`` (choices and dropped raw rows worth knowing about)."""
+
+    tables: dict[str, pd.DataFrame]
+    catalog: Catalog
+    notes: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {name: int(len(df)) for name, df in self.tables.items()}
+
+
+def _names(m: dict, ns: str) -> list[str]:
+    v = (m.get("names") or {}).get(ns)
+    if v is None:
+        return []
+    return [v] if isinstance(v, str) else list(v)
+
+
+def _row_of(df: pd.DataFrame, column: str, value: str) -> pd.Series | None:
+    hit = df[df[column] == value]
+    return None if hit.empty else hit.iloc[0]
+
+
+def _skip_reason(result, key: str) -> str:
+    s = result.skipped[result.skipped["entry"] == key] if len(result.skipped) else pd.DataFrame()
+    return f"the importer skipped it: {s['reason'].iloc[0]}" if len(s) else "no such entry in the file"
+
+
+def build_snapshot(shared: str | Path, as_of: str, curation: str | Path | Curation | None = None) -> Snapshot:
+    """Build every catalog table from the raw files under ``shared`` and the curation folder.
+
+    ``as_of`` (YYYY-MM-DD) is the day the maintainers' curated rows (models, name map, providers,
+    self-hosting assumptions) describe; it may not be earlier than the newest source it is built from.
+    Nothing is written: see :func:`write_snapshot`. Introduced in ``notebooks/00_start_here.ipynb``.
+    """
+    as_of = check_as_of(as_of)
+    cur = curation if isinstance(curation, Curation) else load_curation(curation)
+    shared = Path(shared)
+    if not shared.is_dir():
+        raise fail(str(shared), "--shared", "folder not found",
+                   "pass the folder holding the raw public files (e.g. /work/shared/data or your own downloads)")
+    src = cur.sources
+    newest = max((s["as_of"], k) for k, s in src.items() if s.get("as_of"))
+    if as_of < newest[0]:
+        raise fail("--as-of", "value", f"{as_of} is earlier than the newest source ({newest[1]}, {newest[0]})",
+                   f"date the snapshot on or after {newest[0]}: its curated rows describe what was known then")
+    notes: list[str] = []
+    problems: list[Problem] = []
+    models_by_id = {m["model_id"]: m for m in cur.models}
+    MF = cur.file("models")
+
+    # ---------------------------------------------------------------- importers (they own unit conversion)
+    ll_raw = _read_json_file(_raw_path(shared, cur, "litellm"))
+    ll = import_litellm(ll_raw, src["litellm"]["as_of"], source=src["litellm"]["source"])
+    or_raw = _read_json_file(_raw_path(shared, cur, "openrouter"))
+    orr = import_openrouter(or_raw, src["openrouter"]["as_of"], source=src["openrouter"]["source"])
+    aa = import_artificial_analysis(_raw_path(shared, cur, "artificial_analysis"), src["artificial_analysis"]["as_of"],
+                                    source=src["artificial_analysis"]["source"])
+    lm = import_lmarena(_raw_path(shared, cur, "lmarena"), src["lmarena"]["as_of"], source=src["lmarena"]["source"])
+    imported = {"litellm": ll, "openrouter": orr}
+
+    # ---------------------------------------------------------------- offerings
+    offer_rows, speed_names = [], []
+    aa_prov, dropped = _read_raw_csv(_raw_path(shared, cur, "artificial_analysis_providers"),
+                                     ("API Provider", "Model", "API ID", "Median Tokens/s", "Median First Chunk (s)"))
+    notes += dropped
+    aa_models = set(aa.tables["name_map"]["external_name"])
+    aa_scored = {m["model_id"] for m in cur.models if _bool_word(m.get("aa_scores")) == "yes"}
+    OF = cur.file("offerings")
+    for i, c in cur.offerings.iterrows():
+        where = f"row {i + 2} ('{c['offering_id']}')"
+        res = imported[c["from"]]
+        r = _row_of(res.tables["offerings"], "provider_model_id", c["key"])
+        if r is None:
+            problems.append(Problem(OF, where, f"{c['from']} key '{c['key']}' gave no offering ({_skip_reason(res, c['key'])})",
+                                    did_you_mean(c["key"], res.tables["offerings"]["provider_model_id"]), column="key"))
+            continue
+        if c["from"] == "litellm":
+            dep = str((ll_raw.get(c["key"]) or {}).get("deprecation_date") or "")
+            if dep and dep[:10] < as_of:
+                problems.append(Problem(OF, where, f"LiteLLM says this endpoint was deprecated on {dep[:10]}, before {as_of}",
+                                        "remove the offering, or pick the provider's current key", column="key"))
+                continue
+        row = {k: v for k, v in r.items() if k in TABLES["offerings"].column_names}
+        row.update(offering_id=c["offering_id"], model_id=c["model_id"], provider=c["provider"])
+        if c["speed"].startswith("aa-scrape:"):
+            model, prov = c["speed"][len("aa-scrape:"):].split("|", 1)
+            hit = aa_prov[(aa_prov["Model"] == model) & (aa_prov["API Provider"] == prov)]
+            if len(hit) != 1:
+                problems.append(Problem(OF, where, f"{len(hit)} rows of the Artificial Analysis provider table have Model "
+                                        f"'{model}' and API Provider '{prov}' (need exactly one)",
+                                        did_you_mean(model, aa_prov["Model"].unique()), column="speed"))
+                continue
+            h = hit.iloc[0]
+            api_id = re.sub(r"^(us|eu|global|apac)\.", "", h["API ID"].strip().lower())
+            if not c["key"].lower().endswith(api_id):
+                problems.append(Problem(OF, where, f"the AA row measures API id '{h['API ID']}', not this offering's key "
+                                        f"'{c['key']}'", "pick the AA row of the same endpoint, or leave speed empty",
+                                        column="speed"))
+                continue
+            tps, ttft = display_number(h["Median Tokens/s"]), display_number(h["Median First Chunk (s)"])
+            if tps is None or ttft is None:
+                problems.append(Problem(OF, where, "the AA row has no median speed", "leave speed empty", column="speed"))
+                continue
+            row.update(output_tokens_per_s=tps, ttft_s=ttft, speed_as_of=src["artificial_analysis_providers"]["as_of"],
+                       speed_source=f"{src['artificial_analysis_providers']['source']}; row '{model}' x '{prov}' "
+                                    "(median tokens/s and median time to first chunk)")
+            speed_names.append((c["model_id"], model))
+        elif c["speed"].startswith("aa-api:"):
+            slug = c["speed"][len("aa-api:"):]
+            if c["model_id"] not in aa_scored or slug not in _names(models_by_id[c["model_id"]], "artificial-analysis"):
+                problems.append(Problem(OF, where, f"AA slug '{slug}' is not one of this model's names.artificial-analysis "
+                                        "with aa_scores: yes", "AA figures are used for a handful of models only: "
+                                        "add the slug there (at most 12 models) or leave speed empty", column="speed"))
+                continue
+            s = aa.tables["scores"]
+            their = aa.tables["name_map"].loc[aa.tables["name_map"]["external_name"] == slug, "model_id"]
+            vals = {b: s.loc[(s["model_id"].isin(their)) & (s["benchmark"] == b), "value"]
+                    for b in ("aa_median_output_tokens_per_s", "aa_median_ttft_s")}
+            if any(v.empty for v in vals.values()):
+                problems.append(Problem(OF, where, f"Artificial Analysis has no measured speed for '{slug}'", "leave speed empty",
+                                        column="speed"))
+                continue
+            row.update(output_tokens_per_s=float(vals["aa_median_output_tokens_per_s"].iloc[0]),
+                       ttft_s=float(vals["aa_median_ttft_s"].iloc[0]), speed_as_of=src["artificial_analysis"]["as_of"],
+                       speed_source=f"{src['artificial_analysis']['source']}; slug '{slug}': per-model median over the "
+                                    "providers AA measures (for a closed model, mainly its creator's API)")
+        offer_rows.append(row)
+    for i, c in cur.self_hosted.iterrows():
+        n = float(c["tokens_per_s_per_gpu"])
+        offer_rows.append({
+            "offering_id": c["offering_id"], "model_id": c["model_id"], "provider": SELF_PROVIDER,
+            "access_mode": "self-hosted", "gpu": c["gpu"], "gpu_count": int(float(c["gpu_count"])),
+            "tokens_per_s_per_gpu": n,
+            "assumptions": (f"ASSUMPTION (workbench maintainers, not measured): about {n:g} output tokens/s per GPU in "
+                            f"aggregate; basis: {c['basis']}. Measure your own throughput before deciding."),
+            "source": SELF_HOSTED_SOURCE, "as_of": as_of})
+    offerings = pd.DataFrame(offer_rows)
+
+    # ---------------------------------------------------------------- models
+    model_rows = []
+    or_off, or_models = orr.tables["offerings"], orr.tables["models"]
+    ll_off, ll_models = ll.tables["offerings"], ll.tables["models"]
+    for m in cur.models:
+        where = f"model '{m['model_id']}'"
+        if m["facts"] == "openrouter":
+            key = m["names"]["openrouter"]
+            o = _row_of(or_off, "provider_model_id", key)
+            fr = None if o is None else _row_of(or_models, "model_id", o["model_id"])
+            facts_src = f"{src['openrouter']['source']} ({src['openrouter']['as_of']}), id {key}"
+            ns_res = orr
+        elif m["facts"] == "litellm":
+            key = _names(m, "litellm")[0]
+            o = _row_of(ll_off, "provider_model_id", key)
+            fr = None if o is None else _row_of(ll_models, "model_id", o["model_id"])
+            facts_src = f"{src['litellm']['source']} ({src['litellm']['as_of']}), key {key}"
+            ns_res = ll
+        else:  # no raw source prices the model: its limits and modalities stay unknown
+            key, ns_res, facts_src = "", None, "none (no raw source lists the model; left empty)"
+            fr = pd.Series(dtype=object)
+        if fr is None:
+            problems.append(Problem(MF, where, f"facts: {m['facts']} key '{key}' is not in the imported rows "
+                                    f"({_skip_reason(ns_res, key)})", "fix the name, or use the other facts source"))
+            continue
+        dep, dep_src = None, ""
+        if m.get("deprecation_from"):
+            e = ll_raw.get(m["deprecation_from"])
+            if not isinstance(e, dict):
+                problems.append(Problem(MF, f"{where}.deprecation_from", f"'{m['deprecation_from']}' is not a LiteLLM key",
+                                        did_you_mean(m["deprecation_from"], ll_raw.keys())))
+                continue
+            if e.get("deprecation_date"):
+                dep = str(e["deprecation_date"])[:10]
+                dep_src = f"; deprecation date: LiteLLM key {m['deprecation_from']}"
+        params = f"; parameters: {m['params_source']}" if m.get("params_source") else ""
+        model_rows.append({
+            "model_id": m["model_id"], "name": m["name"], "creator": m["creator"], "model_type": m["model_type"],
+            "openness": m["openness"], "license": m["license"], "commercial_use": m["commercial_use"],
+            "fine_tuning": _flag(m.get("fine_tuning")), "license_notes": m.get("license_notes"),
+            "params_b": m.get("params_b"), "active_params_b": m.get("active_params_b"),
+            "context_tokens": fr.get("context_tokens"), "max_output_tokens": fr.get("max_output_tokens"),
+            "input_modalities": fr.get("input_modalities"), "reasoning": fr.get("reasoning"),
+            "weights_formats": m.get("weights_formats"), "gated": _flag(m.get("gated")), "deprecation_date": dep,
+            "source": (f"{NAME_MAP_SOURCE.replace('hand-mapped', 'curated')}: licence from {m['license_source']}{params}; "
+                       f"limits, modalities and reasoning flag: {facts_src}{dep_src}"),
+            "as_of": as_of})
+    models = pd.DataFrame(model_rows)
+
+    # ---------------------------------------------------------------- scores
+    score_parts = []
+    lm_names = lm.tables["name_map"]
+    lm_harness = lm.tables["scores"]["harness"].iloc[0] if len(lm.tables["scores"]) else "LMArena text leaderboard, category full"
+    am = _read_json_file(_raw_path(shared, cur, "lmarena_2026"))
+    am_models = {e.get("id"): e for e in (am.get("models") or [])} if isinstance(am, dict) else {}
+    am_date = ((am.get("sources") or {}).get("lmarena") or {}).get("publish_date") if isinstance(am, dict) else None
+    if am_date != src["lmarena_2026"]["as_of"]:
+        problems.append(Problem(cur.file("sources"), "lmarena_2026.as_of", f"the file says LMArena publish_date {am_date!r}",
+                                "set as_of to the file's sources.lmarena.publish_date"))
+    am_rows = []
+    for m in cur.models:
+        for name in _names(m, "lmarena"):
+            their = lm_names.loc[lm_names["external_name"] == name, "model_id"]
+            if len(their):
+                s = lm.tables["scores"][lm.tables["scores"]["model_id"] == their.iloc[0]].copy()
+                s["model_id"] = m["model_id"]
+                score_parts.append(s)
+            elif name in am_models:
+                e = am_models[name]
+                if e.get("arena_score") is None:
+                    problems.append(Problem(MF, f"model '{m['model_id']}'.names.lmarena", f"'{name}' has no arena_score on "
+                                            f"{src['lmarena_2026']['as_of']}", "drop the name"))
+                    continue
+                am_rows.append({"model_id": m["model_id"], "benchmark": "lmarena_text_full", "value": e["arena_score"],
+                                "ci_low": e.get("arena_ci_low"), "ci_high": e.get("arena_ci_high"), "higher_is_better": True,
+                                "harness": lm_harness,
+                                "source": src["lmarena_2026"]["source"],
+                                "as_of": src["lmarena_2026"]["as_of"]})
+            else:
+                problems.append(Problem(MF, f"model '{m['model_id']}'.names.lmarena",
+                                        f"'{name}' is neither an LMArena model_api_name ({src['lmarena']['as_of']}) nor an "
+                                        f"AmigaMeow id ({src['lmarena_2026']['as_of']})",
+                                        did_you_mean(name, list(lm_names["external_name"]) + list(am_models))))
+    score_parts.append(pd.DataFrame(am_rows))
+
+    lb_table, dropped = _read_raw_csv(_raw_path(shared, cur, "livebench"), ("model",))
+    notes += dropped
+    cats = _read_json_file(_raw_path(shared, cur, "livebench", "categories"))
+    lb = livebench_scores(lb_table, cats)
+    lb_rows = []
+    for m in cur.models:
+        for name in _names(m, "livebench"):
+            s = lb[lb["model"] == name]
+            if s.empty:
+                problems.append(Problem(MF, f"model '{m['model_id']}'.names.livebench", f"'{name}' is not a usable row of "
+                                        "the LiveBench table", did_you_mean(name, lb_table["model"])))
+                continue
+            lb_rows.append(s.assign(model_id=m["model_id"]))
+    if lb_rows:
+        lbs = pd.concat(lb_rows).drop(columns="model")
+        lbs = lbs.assign(higher_is_better=True, source=src["livebench"]["source"], as_of=src["livebench"]["as_of"],
+                         harness=(f"LiveBench release {src['livebench']['as_of']}, 0-100: a category score is the mean of "
+                                  "its task columns (categories json); global_average is the mean of the 7 category "
+                                  "scores; the model row LiveBench ran is its livebench name in name_map.csv"))
+        score_parts.append(lbs)
+
+    if len(aa_scored) > MAX_AA_MODELS:
+        problems.append(Problem(MF, "aa_scores", f"{len(aa_scored)} models take Artificial Analysis scores",
+                                f"keep it to at most {MAX_AA_MODELS}: AA's terms forbid redistributing its dataset"))
+    aa_idx_rows = []
+    for mid in sorted(aa_scored):
+        m = models_by_id[mid]
+        for name in _names(m, "artificial-analysis"):
+            their = aa.tables["name_map"].loc[aa.tables["name_map"]["external_name"] == name, "model_id"]
+            if len(their):
+                s = aa.tables["scores"]
+                s = s[(s["model_id"] == their.iloc[0]) & (s["benchmark"] == "aa_intelligence_index")].copy()
+                s["model_id"] = mid
+                score_parts.append(s)
+                continue
+            hit = aa_prov[aa_prov["Model"] == name]
+            vals = {display_number(v) for v in hit["Artificial Analysis Intelligence Index"]} - {None}
+            if hit.empty:
+                problems.append(Problem(MF, f"model '{mid}'.names.artificial-analysis", f"'{name}' is neither an AA API slug "
+                                        "nor a Model of the AA provider table", did_you_mean(name, list(aa_models) + list(aa_prov["Model"]))))
+            elif len(vals) > 1:
+                problems.append(Problem(MF, f"model '{mid}'.names.artificial-analysis", f"the provider table gives '{name}' "
+                                        f"different index values {sorted(vals)}", "pick a single model row"))
+            elif vals:
+                aa_idx_rows.append({"model_id": mid, "benchmark": "aa_intelligence_index", "value": vals.pop(),
+                                    "higher_is_better": True,
+                                    "harness": "Artificial Analysis Intelligence Index, August-2025 methodology (API-provider "
+                                               "leaderboard), index 0-100: not comparable with the v4 index",
+                                    "source": src["artificial_analysis_providers"]["source"],
+                                    "as_of": src["artificial_analysis_providers"]["as_of"]})
+    score_parts.append(pd.DataFrame(aa_idx_rows))
+    scores = pd.concat([p for p in score_parts if len(p)], ignore_index=True)
+    scores = scores.sort_values(["model_id", "benchmark", "as_of"], kind="stable").reset_index(drop=True)
+
+    # ---------------------------------------------------------------- GPUs
+    gp, dropped = _read_raw_csv(_raw_path(shared, cur, "gpu_prices"),
+                                ("observed_at_utc", "provider", "market", "gpu_model", "price_usd_per_gpu_hour", "raw_label"))
+    notes += dropped
+    gi, dropped = _read_raw_csv(_raw_path(shared, cur, "gpu_index"), ("date",))
+    notes += dropped
+    try:
+        gpus = gpu_rows(gp, gi, cur.gpus, src)
+    except WorkbenchError as e:
+        problems += e.problems
+        gpus = pd.DataFrame()
+
+    # ---------------------------------------------------------------- price history
+    lp_dir = shared / src["llm_prices"]["folder"]
+    if not lp_dir.is_dir():
+        raise fail(str(lp_dir), "folder", "the llm_prices folder is missing under --shared",
+                   "pass the folder holding simonw_llm_prices/*.json, or change llm_prices.folder in curation/sources.yaml")
+    vendor_files = [_read_json_file(p) for p in sorted(lp_dir.glob("*.json"))]
+    lp_ids = {ext: m["model_id"] for m in cur.models for ext in _names(m, "llm-prices")}
+    try:
+        price_history = llm_prices_history(vendor_files, lp_ids, src["llm_prices"]["source"], src["llm_prices"]["as_of"])
+    except WorkbenchError as e:
+        problems += e.problems
+        price_history = pd.DataFrame()
+
+    # ---------------------------------------------------------------- name map (every name checked above or here)
+    hf_of = {}
+    for e in (or_raw.get("data") or []) if isinstance(or_raw, dict) else []:
+        if isinstance(e, dict) and e.get("hugging_face_id"):
+            hf_of[e.get("id")] = e["hugging_face_id"]
+    nm_rows = []
+
+    def add(model_id, ns, name, checked):
+        nm_rows.append({"model_id": model_id, "namespace": ns, "external_name": name,
+                        "source": f"{NAME_MAP_SOURCE}; {checked}", "as_of": as_of})
+
+    for m in cur.models:
+        mid = m["model_id"]
+        for ns in NAME_NAMESPACES:
+            for name in _names(m, ns):
+                if ns == "litellm":
+                    add(mid, ns, name, f"key present in {src['litellm']['source']}")
+                elif ns == "openrouter":
+                    add(mid, ns, name, f"id present in {src['openrouter']['source']}")
+                elif ns == "lmarena":
+                    where = src["lmarena"]["source"] if name in set(lm_names["external_name"]) else src["lmarena_2026"]["source"]
+                    add(mid, ns, name, f"name present in {where}")
+                elif ns == "livebench":
+                    add(mid, ns, name, f"row present in {src['livebench']['source']}")
+                elif ns == "artificial-analysis":
+                    where = src["artificial_analysis"]["source"] if name in aa_models else src["artificial_analysis_providers"]["source"]
+                    add(mid, ns, name, f"name present in {where}")
+                elif ns == "llm-prices":
+                    add(mid, ns, name, f"id present in {src['llm_prices']['source']}")
+                elif ns == "huggingface":
+                    or_id = (m.get("names") or {}).get("openrouter")
+                    stated = hf_of.get(or_id)
+                    if stated is not None and stated.lower() != name.lower():
+                        problems.append(Problem(MF, f"model '{mid}'.names.huggingface", f"OpenRouter states hugging_face_id "
+                                                f"'{stated}' for {or_id}", f"write '{stated}'"))
+                    add(mid, ns, name, f"matches OpenRouter hugging_face_id ({src['openrouter']['as_of']})" if stated
+                        else "from the model card; not stated in the raw sources")
+    for _, c in cur.offerings.iterrows():
+        ns = c["from"]
+        add(c["model_id"], ns, c["key"], f"offering key present in {src[ns]['source']}")
+    for mid, name in speed_names:
+        add(mid, "artificial-analysis", name, f"name present in {src['artificial_analysis_providers']['source']}")
+    name_map = pd.DataFrame(nm_rows).drop_duplicates(["namespace", "external_name"], keep="first")
+    clash = name_map.merge(pd.DataFrame(nm_rows), on=["namespace", "external_name"])
+    clash = clash[clash["model_id_x"] != clash["model_id_y"]]
+    for _, r in clash.drop_duplicates(["namespace", "external_name"]).iterrows():
+        problems.append(Problem(MF, f"names.{r['namespace']}", f"'{r['external_name']}' is mapped to both "
+                                f"'{r['model_id_x']}' and '{r['model_id_y']}'", "map each external name to one model"))
+
+    # ---------------------------------------------------------------- providers
+    doc = cur.providers["_doc"]
+    prov_facts = {k: v for k, v in cur.providers.items() if k != "_doc"}
+    used = set(offerings["provider"]) if len(offerings) else set()
+    for p in sorted(used - set(prov_facts)):
+        problems.append(Problem(cur.file("providers"), f"providers.{p}", "offerings use this provider but it has no entry",
+                            "add it (an empty entry {} means every fact is unknown)"))
+    for p in sorted(set(prov_facts) - used):
+        problems.append(Problem(cur.file("providers"), f"providers.{p}", "no offering uses this provider",
+                                "remove the entry, or add its offerings"))
+    prov_rows = []
+    for p in sorted(used & set(prov_facts)):
+        f = prov_facts[p]
+        src_text = doc["self_source"] if p == SELF_PROVIDER else (doc["policy_source"] if f.get("policy_url") else doc["no_policy_source"])
+        prov_rows.append({"provider": p, "zero_data_retention": _flag(f.get("zero_data_retention")),
+                          "trains_on_data": _flag(f.get("trains_on_data")), "regions": f.get("regions"),
+                          "policy_url": f.get("policy_url"), "notes": f.get("notes"), "source": src_text, "as_of": as_of})
+    providers = pd.DataFrame(prov_rows)
+
+    if problems:
+        raise WorkbenchError(problems, summary=f"{len(problems)} problem{'s' if len(problems) != 1 else ''} building the snapshot")
+
+    tables = {"models": models, "offerings": offerings, "scores": scores, "gpus": gpus, "name_map": name_map,
+              "price_history": price_history, "providers": providers}
+    tables = {name: _in_schema_order(name, df) for name, df in tables.items()}
+    catalog = catalog_from_frames(tables, {n: f"snapshot {TABLES[n].filename}" for n in TABLES}, path="<snapshot>")
+    notes.append(f"Artificial Analysis scores for {len(aa_scored)} models (at most {MAX_AA_MODELS})")
+    return Snapshot(tables=tables, catalog=catalog, notes=notes)
+
+
+def _in_schema_order(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    cols = TABLES[name].column_names
+    out = df.reindex(columns=cols)
+    return out.reset_index(drop=True)
+
+
+def write_snapshot(snapshot: Snapshot, out: str | Path, force: bool = False) -> list[Path]:
+    """Write the seven CSVs into ``out`` (schema column order). If any exists and ``force`` is false,
+    nothing is written and the error names every existing file. Introduced in ``00_start_here.ipynb``."""
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise fail(str(folder), "--out", "is a file, not a folder", "give a folder for --out")
+    targets = [folder / TABLES[n].filename for n in snapshot.tables]
+    existing = [p for p in targets if p.exists()]
+    if existing and not force:
+        raise WorkbenchError([Problem(str(p), "file", "already exists; nothing was written",
+                                      "choose another --out folder, or pass --force to replace the snapshot")
+                              for p in existing])
+    return [write_table(df, name, folder, force=force) for name, df in snapshot.tables.items()]
+
+
+__all__ = ["Curation", "Snapshot", "MAX_AA_MODELS", "build_snapshot", "write_snapshot", "load_curation",
+           "default_curation_dir", "livebench_scores", "llm_prices_history", "gpu_rows", "latest_day", "vram_gb",
+           "display_number"]
