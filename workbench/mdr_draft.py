@@ -1,0 +1,866 @@
+"""Draft a Model Decision Record from the analysis: every fact from the shortlist, cost, latency,
+cross-check, licence due diligence and evaluation results, each with its source and date; the human
+parts (deciders, rationale, risks, reflections, trigger thresholds) from the scenario's ``record:``
+block (:func:`workbench.mdr.record_config`) or from arguments.
+
+How candidates and the decision are chosen (stated rules, overridable in ``record:``):
+
+- candidates per step (:func:`pick_candidates`), from the step's shortlist in rank order, each a
+  different model: the best *managed API model* (a closed model on a managed API), the best
+  *open-weight option* (an open-weight or open-source model, any access mode that passed the
+  constraints), and the best *cheaper model* (a lower USD per request than the first); if a kind is
+  missing, the next best-ranked model fills the slot ("next best ranked"). ``record.candidates.<step>`` pins them instead.
+- the default is the compared candidate with the best shortlist rank; the fallback is the next best
+  on *another provider*, preferring other processing regions (``record.fallback.different_region``).
+  ``record.decision.<step>`` pins them instead.
+
+Introduced in ``notebooks/06_model_decision_record.ipynb``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .catalog import Catalog, project_dir
+from .errors import Problem, WorkbenchError, did_you_mean, fail
+from .mdr import (
+    Candidate,
+    Evaluation,
+    Fact,
+    Level,
+    MatrixRow,
+    Record,
+    RecordConfig,
+    StepDecision,
+    Trigger,
+    COMPARISON_COLUMNS,
+    comparison_levels,
+    normalise_text,
+    record_config,
+)
+from .scenario import Scenario, Step
+
+OPEN = ("open-weight", "open-source")
+PICKED_AS = ("managed API model", "cheaper model", "open-weight option")
+
+
+# ------------------------------------------------------------------------------------------------
+# small helpers
+# ------------------------------------------------------------------------------------------------
+
+def _day(v: Any) -> dt.date | None:
+    if v is None or v is pd.NaT:
+        return None
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.date()
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    try:
+        return dt.date.fromisoformat(str(v))
+    except ValueError:
+        return None
+
+
+def _val(v: Any) -> Any:
+    """A plain value for a fact: numpy unwrapped, NA/NaN -> None, Timestamps -> ISO dates."""
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.date().isoformat()
+    return v
+
+
+def scenario_to_dict(scenario: Scenario) -> dict:
+    """A scenario as the plain mapping its YAML file would hold (``scenario_from_dict`` reads it back),
+    without the ``record:`` block (the record carries its own parts). Embedded in every record so
+    that ``review`` can re-run the shortlist from the record alone."""
+    def plain(v):
+        if isinstance(v, tuple):
+            return [plain(x) for x in v]
+        if isinstance(v, list):
+            return [plain(x) for x in v]
+        if isinstance(v, dict):
+            return {k: plain(x) for k, x in v.items() if x is not None}
+        return v
+
+    d = dataclasses.asdict(scenario)
+    d.pop("path", None)
+    d.pop("record", None)
+    for key in ("routing",):
+        if d.get(key) is None:
+            d.pop(key, None)
+    if not d.get("pii"):
+        d.pop("pii", None)
+    for step in d["workflow"]:
+        for k in [k for k, v in step.items() if v is None or v == ""]:
+            step.pop(k)
+        oc = step.get("output_contract") or {}
+        for k in [k for k, v in oc.items() if v is None or v == () or v == []]:
+            oc.pop(k)
+        con = step.get("constraints") or {}
+        for k in [k for k, v in con.items() if v is None]:
+            con.pop(k)
+    if d.get("budget_usd_per_month") is None:
+        d.pop("budget_usd_per_month", None)
+    if not d.get("description"):
+        d.pop("description", None)
+    return plain(d)
+
+
+# ------------------------------------------------------------------------------------------------
+# candidates and decision
+# ------------------------------------------------------------------------------------------------
+
+def pick_candidates(ranked: pd.DataFrame, n: int = 3) -> pd.DataFrame:
+    """Three candidates from a step's ranked shortlist, by the rules in the module docstring.
+
+    Returns the picked ranked rows (in pick order) with a ``picked_as`` column. Scored rows are used
+    when there are any, else every passed row in the shortlist's order. Introduced in
+    ``06_model_decision_record.ipynb``.
+    """
+    pool = ranked[ranked["scored"]] if ranked["scored"].any() else ranked
+    pool = pool.reset_index(drop=True)
+    picked: list[tuple[int, str]] = []
+    used_models: set[str] = set()
+
+    def take(mask: pd.Series, label: str) -> int | None:
+        ok = mask & ~pool["model_id"].isin(used_models)
+        if not ok.any():
+            return None
+        i = int(np.flatnonzero(ok.to_numpy())[0])
+        picked.append((i, label))
+        used_models.add(pool.loc[i, "model_id"])
+        return i
+
+    closed_api = (pool["access_mode"] == "managed-api") & (pool["openness"] == "closed")
+    first = take(closed_api, PICKED_AS[0])
+    if first is None:
+        first = take(pool["access_mode"] == "managed-api", PICKED_AS[0])
+    take(pool["openness"].isin(OPEN), PICKED_AS[2])
+    if first is not None:
+        take(pool["usd_per_request"] < pool.loc[first, "usd_per_request"], PICKED_AS[1])
+    while len(picked) < min(n, pool["model_id"].nunique()):
+        if take(pd.Series(True, index=pool.index), "next best ranked") is None:
+            break
+    rows = pool.loc[[i for i, _ in picked]].copy()
+    rows["picked_as"] = [label for _, label in picked]
+    return rows.reset_index(drop=True)
+
+
+def _regions_of(table: pd.DataFrame, offering_id: str) -> set[str]:
+    r = table.loc[table["offering_id"] == offering_id, "regions"]
+    v = r.iloc[0] if len(r) else None
+    return set() if v is None or (isinstance(v, float) and math.isnan(v)) or v == "" else set(str(v).split(";"))
+
+
+def choose_decision(picked: pd.DataFrame, table: pd.DataFrame, step: str,
+                    different_region: bool = True) -> StepDecision:
+    """Default = the picked candidate with the best shortlist rank; fallback = the best-ranked other
+    candidate on another provider, preferring other processing regions when ``different_region``.
+    ``table`` is the shortlist's candidate table (for regions). Introduced in
+    ``06_model_decision_record.ipynb``."""
+    if picked.empty:
+        raise fail("draft_record()", f"step '{step}'", "no offering passed the hard constraints",
+                   "relax a constraint, add offerings to the catalog, or leave the step out (record.steps)")
+    order = picked.assign(_r=picked["rank"].astype(float).fillna(np.inf)).sort_values(["_r", "offering_id"], kind="stable")
+    default = order.iloc[0]
+    others = order.iloc[1:]
+    other_prov = others[others["provider"] != default["provider"]]
+    why_d = (f"best shortlist rank ({int(default['rank'])}) among the compared candidates"
+             if pd.notna(default["rank"]) else "first compared candidate (not scored)")
+    if other_prov.empty:
+        fb = others.iloc[0] if len(others) else None
+        why_f = "no compared candidate on another provider" if fb is not None else "no other candidate"
+    else:
+        fb = other_prov.iloc[0]
+        why_f = "next best on another provider"
+        if different_region:
+            dreg = _regions_of(table, default["offering_id"])
+            diff = [i for i in range(len(other_prov))
+                    if _regions_of(table, other_prov.iloc[i]["offering_id"]) != dreg]
+            if diff:
+                fb = other_prov.iloc[diff[0]]
+                why_f += " and in other regions"
+    why = f"default: {why_d}; fallback: {why_f}"
+    return StepDecision(step=step, default=str(default["offering_id"]),
+                        fallback=None if fb is None else str(fb["offering_id"]), why=why)
+
+
+# ------------------------------------------------------------------------------------------------
+# facts
+# ------------------------------------------------------------------------------------------------
+
+def capability_checks(row: pd.Series, step: Step) -> tuple[int, int, list[str]]:
+    """What the step needs of an offering beyond its hard constraints, checked on one candidate-table row
+    (:func:`workbench.shortlist.candidates`): structured outputs (required, or a json/label output),
+    tool calling (required or tool turns), prompt caching (required or a cached share), a batch API
+    (required or a batch share), context >= the step's minimum and a request's tokens, output limit >=
+    the step's minimum and its output tokens, the input modalities. Unknown counts as not met.
+    Returns ``(met, total, missing)``."""
+    con, tok = step.constraints, step.tokens
+    checks: list[tuple[str, bool]] = []
+
+    def yes(col: str) -> bool:
+        v = row.get(col)
+        return v is not None and v is not pd.NA and not (isinstance(v, float) and math.isnan(v)) and bool(v)
+
+    if con.structured_outputs or step.output_contract.format in ("json", "label"):
+        checks.append(("structured outputs", yes("structured_outputs")))
+    if con.tool_calling or tok.tool_turns > 0:
+        checks.append(("tool calling", yes("tool_calling")))
+    if con.prompt_caching or tok.cached_share > 0:
+        checks.append(("prompt caching", yes("prompt_caching")))
+    if con.batch_api or tok.batch_share > 0:
+        checks.append(("batch API", yes("batch_api")))
+    ctx_need = max(con.min_context_tokens or 0, tok.input + tok.output + tok.reasoning)
+    ctx = _val(row.get("context_tokens"))
+    checks.append((f"context >= {ctx_need:,} tokens", ctx is not None and ctx >= ctx_need))
+    out_need = max(con.min_output_tokens or 0, tok.output + tok.reasoning)
+    if out_need > 0:
+        mo = _val(row.get("max_output_tokens"))
+        checks.append((f"output limit >= {out_need:,} tokens", mo is not None and mo >= out_need))
+    mods = set(str(_val(row.get("input_modalities")) or "text").split(";"))
+    checks.append((f"inputs {';'.join(con.modalities)}", set(con.modalities) <= mods))
+    met = sum(ok for _, ok in checks)
+    return met, len(checks), [name for name, ok in checks if not ok]
+
+
+def _provenance(catalog: Catalog, offering_id: str, column: str) -> tuple[str, dt.date | None]:
+    """Where a resolved privacy fact comes from: the offering's own cell, else providers.csv."""
+    o = catalog.offerings[catalog.offerings["offering_id"] == offering_id].iloc[0]
+    v = o[column]
+    if v is not None and v is not pd.NA and not (isinstance(v, float) and math.isnan(v)):
+        return o["source"], _day(o["as_of"])
+    p = catalog.providers[catalog.providers["provider"] == o["provider"]]
+    if len(p):
+        return f"providers.csv: {p.iloc[0]['source']}", _day(p.iloc[0]["as_of"])
+    return "not stated in the catalog", None
+
+
+def _computed(what: str) -> str:
+    return f"computed: {what}"
+
+
+def candidate_facts(catalog: Catalog, scenario: Scenario, step: Step, ranked_row: pd.Series, table_row: pd.Series,
+                    cost_row: pd.Series, latency_row: pd.Series, headroom_row: pd.Series, n_ranked: int,
+                    quality_pct: float | None, second: pd.Series | None, diligence: pd.DataFrame) -> dict[str, Fact]:
+    """Every fact of one compared candidate, each with its source and as_of (see the module docstring)."""
+    as_of = scenario.as_of
+    off = catalog.offerings[catalog.offerings["offering_id"] == ranked_row["offering_id"]].iloc[0]
+    model = catalog.models[catalog.models["model_id"] == ranked_row["model_id"]].iloc[0]
+    osrc, oday = off["source"], _day(off["as_of"])
+    msrc, mday = model["source"], _day(model["as_of"])
+    ssrc = _val(off.get("speed_source")) or osrc
+    sday = _day(off.get("speed_as_of")) or oday
+    f: dict[str, Fact] = {}
+    f["quality"] = Fact(_val(ranked_row["quality"]), _val(ranked_row["quality_source"]) or "",
+                        _day(ranked_row["quality_as_of"]), str(ranked_row["quality_benchmark"]))
+    f["quality_percentile"] = Fact(None if quality_pct is None else round(float(quality_pct), 1),
+                                   _computed(f"percentile among {n_ranked} shortlisted offerings"), as_of, "computed")
+    if second is not None:
+        f["quality_second"] = Fact(_val(second["value"]), second["source"], _day(second["as_of"]), str(second["benchmark"]))
+    f["shortlist_rank"] = Fact(_val(ranked_row["rank"]), _computed("workbench.shortlist, the scenario's weights"), as_of,
+                               "computed")
+    f["shortlist_score"] = Fact(None if pd.isna(ranked_row["score"]) else round(float(ranked_row["score"]), 4),
+                                _computed("workbench.shortlist (0..1)"), as_of, "computed")
+    for col in ("usd_per_mtok_in", "usd_per_mtok_out", "usd_per_mtok_cached_in"):
+        if _val(off[col]) is not None:
+            f[col] = Fact(_val(off[col]), osrc, oday)
+    f["usd_per_request"] = Fact(_val(ranked_row["usd_per_request"]), _computed(f"the step's token mix at {osrc} prices"),
+                                oday, "computed")
+    f["usd_per_month"] = Fact(_val(cost_row["usd_per_month"]),
+                              _computed("workbench.cost.step_costs; volume, retries and escalations are scenario assumptions"),
+                              oday, "computed")
+    f["cost_per_success_usd"] = Fact(_val(cost_row["usd_per_success"]), _computed("workbench.cost.step_costs"), oday,
+                                     "computed")
+    f["typical_latency_s"] = Fact(_val(ranked_row["typical_latency_s"]),
+                                  _computed(f"median speed from {ssrc} + the scenario's network/retrieval assumptions"),
+                                  sday, "computed")
+    f["p95_latency_s"] = Fact(_val(latency_row["p95_s"]), _computed("workbench.latency seeded simulation"), sday, "computed")
+    for col in ("ttft_s", "output_tokens_per_s"):
+        if _val(off[col]) is not None:
+            f[col] = Fact(_val(off[col]), ssrc, sday)
+    ctx_src = (osrc, oday) if _val(off["context_tokens"]) is not None else (msrc, mday)
+    f["context_tokens"] = Fact(_val(table_row["context_tokens"]), *ctx_src)
+    for col in ("zero_data_retention", "trains_on_data", "regions"):
+        src, day = _provenance(catalog, off["offering_id"], col)
+        f[col] = Fact(_val(table_row[col]), src, day)
+    for col in ("rpm_limit", "tpm_limit"):
+        if _val(off[col]) is not None:
+            f[col] = Fact(_val(off[col]), osrc, oday)
+    f["peak_rpm"] = Fact(_val(headroom_row["peak_rpm"]), _computed("workbench.latency.rate_limit_headroom"), as_of,
+                         "computed")
+    use = np.fmax(float(headroom_row["rpm_use"]), float(headroom_row["tpm_use"]))
+    f["limit_use"] = Fact(None if np.isnan(use) else float(use), _computed("peak / the tighter rate limit"), oday, "computed")
+    for col in ("openness", "license", "commercial_use", "license_notes"):
+        f[col] = Fact(_val(model[col]), msrc, mday)
+    f["deprecation_date"] = Fact(_val(model["deprecation_date"]), msrc, mday)
+    n_prov = int(catalog.offerings.loc[(catalog.offerings["model_id"] == model["model_id"])
+                                       & (catalog.offerings["access_mode"] != "self-hosted"), "provider"].nunique())
+    f["providers_serving_model"] = Fact(n_prov, _computed("providers in offerings.csv serving this model"), as_of, "computed")
+    met, total, missing = capability_checks(table_row, step)
+    f["checks_met"] = Fact(met, _computed("workbench.mdr_draft.capability_checks"), oday, "computed")
+    f["checks_total"] = Fact(total, _computed("workbench.mdr_draft.capability_checks"), oday, "computed")
+    f["checks_missing"] = Fact("; ".join(missing), _computed("workbench.mdr_draft.capability_checks"), oday, "computed")
+    # licence: open models go through the due diligence; closed models' commercial use is the catalog's fact
+    if model["openness"] in OPEN:
+        d = diligence[diligence["model_id"] == model["model_id"]]
+        if len(d):
+            f["licence_checked"] = Fact(True, _computed("workbench.diligence.diligence_table"), as_of, "computed")
+            f["licence_red_flags"] = Fact(int(d.iloc[0]["red_flags"]), _computed("workbench.diligence"), as_of, "computed")
+            f["licence_flags"] = Fact(d.iloc[0]["flags"], _computed("workbench.diligence"), as_of, "computed")
+        else:
+            f["licence_checked"] = Fact(False, _computed("workbench.diligence found no row"), as_of, "computed")
+    else:
+        f["licence_checked"] = Fact(model["commercial_use"] in ("yes", "restricted"),
+                                    _computed("closed model: commercial use stated in models.csv; provider terms apply"),
+                                    as_of, "computed")
+    return f
+
+
+def _inputs_for_levels(cands: list[Candidate], step: Step) -> pd.DataFrame:
+    rows = []
+    for c in cands:
+        g = c.fact
+        rows.append({
+            "checks_met": g("checks_met"), "checks_total": g("checks_total"),
+            "quality_percentile": g("quality_percentile"),
+            "typical_latency_s": g("typical_latency_s"),
+            "latency_target_s": step.latency.total_s, "p95_s": g("p95_latency_s"), "p95_target_s": step.latency.p95_s,
+            "usd_per_month": g("usd_per_month"), "trains_on_data": g("trains_on_data"),
+            "zero_data_retention": g("zero_data_retention"), "regions": g("regions"),
+            "access_mode": c.access_mode, "peak_rpm": g("peak_rpm"), "limit_use": g("limit_use"),
+            "providers_serving_model": g("providers_serving_model"), "openness": g("openness"),
+        })
+    return pd.DataFrame(rows)
+
+
+def _levels(frame: pd.DataFrame) -> list[dict[str, Level]]:
+    out = []
+    for _, r in frame.iterrows():
+        out.append({col: Level(str(r[col]), None if pd.isna(r[f"{col}_value"]) else round(float(r[f"{col}_value"]), 6),
+                               str(r[f"{col}_shown"])) for col in COMPARISON_COLUMNS})
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# evaluations, matrix and triggers
+# ------------------------------------------------------------------------------------------------
+
+EVALUATION_COLUMNS = ("step", "candidate", "n_cases", "success_rate", "cost_per_success_usd", "source", "as_of", "label")
+
+
+def evaluations_from_frame(df: pd.DataFrame, file: str = "<evaluations>") -> list[Evaluation]:
+    """Golden-set results as :class:`Evaluation` rows, from a frame with :data:`EVALUATION_COLUMNS`
+    (``cost_per_success_usd`` and ``label`` optional). Missing columns are a :class:`WorkbenchError`."""
+    need = ("step", "candidate", "n_cases", "success_rate", "source", "as_of")
+    missing = [c for c in need if c not in df.columns]
+    if missing:
+        raise WorkbenchError([Problem(file, "columns", f"column '{c}' is missing",
+                                      "give " + ", ".join(need) + " (cost_per_success_usd and label optional)")
+                              for c in missing])
+    out = []
+    for r in df.to_dict(orient="records"):
+        out.append(Evaluation(step=str(r["step"]), candidate=str(r["candidate"]), n_cases=int(r["n_cases"]),
+                              success_rate=_val(r["success_rate"]), cost_per_success_usd=_val(r.get("cost_per_success_usd")),
+                              source=str(r["source"]), as_of=_day(r["as_of"]), label=str(r.get("label") or "measured")))
+    return out
+
+
+def _pct(x: Any) -> str:
+    return "unknown" if x is None else f"{x:.0%}"
+
+
+def build_matrix(scenario: Scenario, steps: list[Step], record_parts: dict) -> list[MatrixRow]:
+    """The chapter's decision matrix: per dimension, what the scenario needs (its checklist) and what
+    the analysis found for the decided defaults and fallbacks (numbers with sources)."""
+    ck = scenario.checklist
+    decisions: list[StepDecision] = record_parts["decisions"]
+    cand = {(c.step, c.offering_id): c for c in record_parts["candidates"]}
+    shortlists = record_parts["shortlists"]
+    evals: list[Evaluation] = record_parts["evaluations"]
+    triggers: list[Trigger] = record_parts["triggers"]
+    stepmap = {s.name: s for s in steps}
+
+    def per_step(fn) -> str:
+        return " ".join(f"{d.step}: {fn(d, cand.get((d.step, d.default)), cand.get((d.step, d.fallback)))}."
+                        for d in decisions)
+
+    def cite(c: Candidate | None, name: str, unit: str = "") -> str:
+        if c is None or name not in c.facts or c.facts[name].value is None:
+            return "unknown"
+        fx = c.facts[name]
+        v = fx.value
+        txt = f"{v:,.4g}" if isinstance(v, float) else str(v)
+        when = fx.as_of.isoformat() if fx.as_of else "undated"
+        src = fx.source if not fx.source.startswith("computed") else "computed"
+        return f"{txt}{unit} ({src}, {when})"
+
+    def quality(d, c, fb):
+        txt = f"{d.default} {c.facts['quality'].note} {cite(c, 'quality')}, percentile {c.fact('quality_percentile')}"
+        if "quality_second" in c.facts:
+            txt += f"; cross-check {c.facts['quality_second'].note} {cite(c, 'quality_second')}"
+        else:
+            txt += "; no second source scores it"
+        cc = record_parts["correlations"].get(d.step)
+        if cc:
+            txt += f"; {cc}"
+        ev = [e for e in evals if e.step == d.step and e.candidate == d.default]
+        txt += (f"; golden set {_pct(ev[0].success_rate)} on {ev[0].n_cases} cases ({ev[0].label})" if ev
+                else "; no golden-set result yet")
+        return txt
+
+    total_month = sum(c.fact("usd_per_month") or 0 for (s, o), c in cand.items()
+                      if any(d.step == s and d.default == o for d in decisions))
+    budget = scenario.budget_usd_per_month
+    money = (f"Defaults together: {total_month:,.2f} USD/month"
+             + (f" of a {budget:,.0f} USD budget" if budget else "")
+             + " (computed from dated list prices; volumes and retries are scenario assumptions).")
+
+    def lat(d, c, fb):
+        st = stepmap[d.step]
+        return (f"{d.default} typical {cite(c, 'typical_latency_s', ' s')}, p95 {_fmt_num(c.fact('p95_latency_s'))} s "
+                f"(targets {st.latency.total_s} s / p95 {st.latency.p95_s} s), {_fmt_num(c.fact('usd_per_month'))} USD/month")
+
+    def ctx(d, c, fb):
+        st = stepmap[d.step]
+        need = max(st.constraints.min_context_tokens or 0, st.tokens.input + st.tokens.output)
+        return f"needs {need:,} tokens; {d.default} allows {cite(c, 'context_tokens')}"
+
+    def fit(d, c, fb):
+        miss = c.fact("checks_missing")
+        return f"{d.default} meets {c.fact('checks_met')}/{c.fact('checks_total')} capability checks" + (
+            f" (missing: {miss})" if miss else "")
+
+    def output(d, c, fb):
+        st = stepmap[d.step]
+        ev = [e for e in evals if e.step == d.step and e.candidate == d.default]
+        rel = (f"golden set {_pct(ev[0].success_rate)} ({ev[0].label})" if ev
+               else f"assumed success rate {st.reliability.success_rate:.0%} per attempt, {st.reliability.max_attempts} attempts")
+        return f"{st.output_contract.format} output; {rel}"
+
+    def privacy(d, c, fb):
+        red = c.fact("licence_red_flags")
+        lic = f"licence {c.fact('license')} (commercial use {c.fact('commercial_use')}" + (
+            f", {red} red flags" if red is not None else "") + ")"
+        return (f"{d.default} trains on prompts {_yn(c.fact('trains_on_data'))}, ZDR {_yn(c.fact('zero_data_retention'))}, "
+                f"regions {c.fact('regions') or 'unknown'} ({c.facts['regions'].source}); {lic}")
+
+    def ops(d, c, fb):
+        use = c.fact("limit_use")
+        return f"{d.default} {c.access_mode}, peak {_fmt_num(c.fact('peak_rpm'))} rpm" + (
+            f" = {use:.0%} of its rate limit" if use is not None else ", no rate limit listed")
+
+    def migration(d, c, fb):
+        if fb is None:
+            return "no fallback"
+        other = fb.provider != c.provider
+        dr, fr = (set(str(x.fact("regions") or "").split(";")) - {""} for x in (c, fb))
+        return (f"fallback {d.fallback} on {fb.provider} ({'another' if other else 'the SAME'} provider; regions "
+                f"{';'.join(sorted(fr)) or 'unknown'} vs {';'.join(sorted(dr)) or 'unknown'}); "
+                f"{c.fact('providers_serving_model')} providers serve the default's model")
+
+    def cands(d, c, fb):
+        sl = shortlists[d.step]
+        picked = [x for x in record_parts["candidates"] if x.step == d.step]
+        return (f"{len(sl.ranked)} of {len(sl.ranked) + len(sl.excluded)} offerings passed the hard constraints; "
+                "compared " + ", ".join(f"{x.offering_id} ({x.picked_as})" for x in picked))
+
+    trig = "; ".join(_trigger_phrase(t) for t in triggers) or "none"
+    need_use = normalise_text(scenario.description) or scenario.title
+    return [
+        MatrixRow("use_case", need_use, " ".join(f"{s.name} ({s.role}, {s.requests_per_month:,} requests/month assumed)."
+                                                 for s in steps)),
+        MatrixRow("task_fit", ck["task_fit"], per_step(fit)),
+        MatrixRow("candidates", "Per step: a managed API model, a cheaper or smaller model, an open-weight option.",
+                  per_step(cands)),
+        MatrixRow("quality", ck["quality_bar"], per_step(quality)),
+        MatrixRow("latency_and_cost", f"{ck['latency_target']} {ck['cost_target']}", money + " " + per_step(lat)),
+        MatrixRow("context", ck["context_needs"], per_step(ctx)),
+        MatrixRow("output_reliability", ck["output_contract"], per_step(output)),
+        MatrixRow("privacy_and_licence", f"{ck['privacy_and_compliance']} {ck['licensing']}", per_step(privacy)),
+        MatrixRow("operational_burden", ck["operational_burden"], per_step(ops)),
+        MatrixRow("migration", ck["migration_path"], per_step(migration)),
+        MatrixRow("review_triggers", "Say, in numbers a machine can check, when this choice must be revisited.", trig + "."),
+    ]
+
+
+def _fmt_num(v: Any) -> str:
+    if v is None:
+        return "unknown"
+    return f"{v:,.4g}" if isinstance(v, float) else str(v)
+
+
+def _yn(v: Any) -> str:
+    return "unknown" if v is None else ("yes" if v else "no")
+
+
+def _trigger_phrase(t: Trigger) -> str:
+    k = t.kind
+    if k == "price_change_pct":
+        return f"{t.offering_id} price moves > {t.threshold:g}%"
+    if k == "deprecation_within_days":
+        return f"{t.baseline.get('model_id')} deprecated within {t.threshold:g} days"
+    if k == "volume_above":
+        return f"{t.step} volume > {t.threshold:,.0f}/month"
+    if k == "age_above_days":
+        return f"record older than {t.threshold:g} days"
+    if k == "golden_set_drop_pp":
+        return f"{t.offering_id} golden-set success drops > {t.threshold:g} points"
+    if k == "dominated":
+        return f"an offering dominates {t.offering_id} ({t.step})"
+    return k
+
+
+def build_triggers(cfg: RecordConfig, scenario: Scenario, decisions: list[StepDecision], candidates: list[Candidate],
+                   evaluations: list[Evaluation], date: dt.date) -> list[Trigger]:
+    """The record's review triggers from the ``record.review_triggers`` thresholds and the decided
+    offerings' baselines (prices with source and as_of, deprecation dates, volume, success rates,
+    quality/cost/latency). Introduced in ``06_model_decision_record.ipynb``."""
+    th = cfg.triggers
+    cand = {(c.step, c.offering_id): c for c in candidates}
+    out: list[Trigger] = []
+    seen_price, seen_dep = set(), set()
+    for d in decisions:
+        for oid in (d.default, d.fallback):
+            c = cand.get((d.step, oid))
+            if c is None:
+                continue
+            if th.get("price_change_pct") is not None and oid not in seen_price:
+                seen_price.add(oid)
+                pin = c.facts.get("usd_per_mtok_in")
+                out.append(Trigger("price_change_pct", float(th["price_change_pct"]), d.step, oid, {
+                    "usd_per_mtok_in": c.fact("usd_per_mtok_in"), "usd_per_mtok_out": c.fact("usd_per_mtok_out"),
+                    "source": pin.source if pin else "", "as_of": pin.as_of if pin else None}))
+            if th.get("deprecation_within_days") is not None and c.model_id not in seen_dep:
+                seen_dep.add(c.model_id)
+                dep = c.facts["deprecation_date"]
+                out.append(Trigger("deprecation_within_days", float(th["deprecation_within_days"]), d.step, oid, {
+                    "model_id": c.model_id, "deprecation_date": dep.value, "source": dep.source, "as_of": dep.as_of}))
+    if th.get("volume_factor") is not None and decisions:
+        vstep = th.get("volume_step") or decisions[0].step
+        s = scenario.step(vstep)
+        out.append(Trigger("volume_above", float(th["volume_factor"]) * s.requests_per_month, vstep, None, {
+            "requests_per_month": s.requests_per_month, "factor": float(th["volume_factor"]),
+            "source": "assumption: scenario workflow volume", "as_of": scenario.as_of}))
+    if th.get("age_days") is not None:
+        out.append(Trigger("age_above_days", float(th["age_days"]), None, None, {"date": date, "as_of": date}))
+    for d in decisions:
+        c = cand.get((d.step, d.default))
+        if th.get("golden_set_drop_pp") is not None:
+            ev = sorted([e for e in evaluations if e.step == d.step and e.candidate == d.default],
+                        key=lambda e: (e.label != "measured", -(e.n_cases or 0)))
+            if ev and ev[0].success_rate is not None:
+                out.append(Trigger("golden_set_drop_pp", float(th["golden_set_drop_pp"]), d.step, d.default, {
+                    "success_rate": ev[0].success_rate, "n_cases": ev[0].n_cases, "label": ev[0].label,
+                    "source": ev[0].source, "as_of": ev[0].as_of}))
+        if th.get("dominated") and c is not None:
+            out.append(Trigger("dominated", None, d.step, d.default, {
+                "quality": c.fact("quality"), "usd_per_request": c.fact("usd_per_request"),
+                "typical_latency_s": c.fact("typical_latency_s"), "as_of": scenario.as_of}))
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# the draft
+# ------------------------------------------------------------------------------------------------
+
+def _relative(path: str) -> str:
+    """A catalog path as the project names it ('data/catalog'), never a machine path."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(project_dir().resolve()))
+    except (ValueError, OSError):
+        return p.name if p.is_absolute() else str(p)
+
+
+def draft_record(scenario: Scenario, catalog: Catalog, *, config: RecordConfig | None = None,
+                 shortlists: dict | None = None, evaluations: list[Evaluation] | pd.DataFrame | None = None,
+                 number: int = 1, as_of: dt.date | str | None = None) -> Record:
+    """Draft a record for ``scenario`` from ``catalog``: candidates, decision, facts, comparison levels,
+    matrix and triggers, with the human parts from ``config`` (default: the scenario's ``record:``
+    block, :func:`workbench.mdr.record_config`).
+
+    ``shortlists``: precomputed :func:`workbench.shortlist.shortlist` results by step (else computed);
+    ``evaluations``: golden-set results (:class:`Evaluation` list or a frame for
+    :func:`evaluations_from_frame`); ``as_of``: the decision date (default: the scenario's ``as_of``;
+    it also moves the shortlist's analysis date). Introduced in ``06_model_decision_record.ipynb``.
+    """
+    from .cost import step_costs
+    from .crosscheck import latest_scores, rank_correlations
+    from .diligence import diligence_for_scenario
+    from .latency import latency_table, rate_limit_headroom
+    from .shortlist import candidates as build_candidates, shortlist
+
+    if as_of is not None:
+        day = _day(as_of)
+        if day is None:
+            raise fail("draft_record()", "as_of", "not a date", "write YYYY-MM-DD", value=as_of)
+        scenario = dataclasses.replace(scenario, as_of=day)
+    cfg = config if config is not None else record_config(scenario)
+    evals = evaluations_from_frame(evaluations) if isinstance(evaluations, pd.DataFrame) else list(evaluations or [])
+    steps = [scenario.step(s) for s in cfg.steps] if cfg.steps else list(scenario.workflow)
+    cand_table = build_candidates(catalog)
+    shortlists = dict(shortlists or {})
+    diligence = diligence_for_scenario(catalog, scenario)
+    known_offerings = set(catalog.offerings["offering_id"])
+
+    def check_pinned(ids, path) -> None:
+        bad = [Problem(scenario.path, path, f"offering '{i}' is not in the catalog", did_you_mean(i, known_offerings))
+               for i in ids if i not in known_offerings]
+        if bad:
+            raise WorkbenchError(bad)
+
+    all_cands: list[Candidate] = []
+    decisions: list[StepDecision] = []
+    correlations: dict[str, str] = {}
+    for st in steps:
+        res = shortlists.get(st.name) or shortlist(cand_table, scenario, st.name)
+        shortlists[st.name] = res
+        ranked = res.ranked
+        pinned = list(cfg.candidates.get(st.name, ()))
+        dec = cfg.decision.get(st.name)
+        extra = [x for x in ((dec or {}).get("default"), (dec or {}).get("fallback")) if x and x not in pinned]
+        if pinned or extra:
+            check_pinned(pinned + extra, f"record.candidates.{st.name}" if pinned else f"record.decision.{st.name}")
+        if pinned:
+            picked = _pinned_rows(res, pinned, "pinned in record.candidates", scenario, st.name)
+        else:
+            picked = pick_candidates(ranked)
+        extra = [x for x in extra if x not in set(picked["offering_id"])]
+        if extra:
+            picked = pd.concat([picked, _pinned_rows(res, extra, "pinned in record.decision", scenario, st.name)],
+                               ignore_index=True)
+        offers = catalog.offerings.set_index("offering_id").loc[picked["offering_id"]].reset_index()
+        costs = step_costs(offers, st, catalog.gpus).set_index("offering_id")
+        lat = latency_table(offers, st).set_index("offering_id")
+        head = rate_limit_headroom(offers, st).set_index("offering_id")
+        q = ranked["quality"].astype(float)
+        pct_all = q.rank(pct=True, method="max") * 100.0
+        second = None
+        bench = res.quality_benchmark
+        sb = cfg.second_source or _second_benchmark(catalog, bench, picked["model_id"])
+        if sb is not None and sb in set(catalog.scores["benchmark"]):
+            second = latest_scores(catalog.scores, [sb], list(picked["model_id"])).set_index("model_id")
+            corr = rank_correlations(catalog.scores, [bench, sb])
+            if len(corr):
+                r0 = corr.iloc[0]
+                if pd.notna(r0.get("spearman_rho")):
+                    correlations[st.name] = (f"{bench} vs {sb}: Spearman rho {float(r0['spearman_rho']):.2f} over "
+                                             f"{int(r0['n_models'])} models scored by both")
+        tab = cand_table.table.set_index("offering_id")
+        cands: list[Candidate] = []
+        for _, r in picked.iterrows():
+            oid = r["offering_id"]
+            pct = pct_all[ranked["offering_id"] == oid]
+            pct_v = None if pct.empty or pd.isna(pct.iloc[0]) else float(pct.iloc[0])
+            sec = second.loc[r["model_id"]] if second is not None and r["model_id"] in second.index else None
+            if isinstance(sec, pd.DataFrame):
+                sec = sec.iloc[0]
+            if sec is not None:
+                sec = sec.copy()
+                sec["benchmark"] = sb
+            facts = candidate_facts(catalog, scenario, st, r, tab.loc[oid], costs.loc[oid], lat.loc[oid],
+                                    head.loc[oid], len(ranked), pct_v, sec, diligence)
+            cands.append(Candidate(step=st.name, offering_id=oid, model_id=r["model_id"], provider=r["provider"],
+                                   access_mode=r["access_mode"], picked_as=r["picked_as"], facts=facts))
+        levels = _levels(comparison_levels(_inputs_for_levels(cands, st), scenario.budget_usd_per_month,
+                                           scenario.constraints.regions))
+        for c, lv in zip(cands, levels):
+            c.comparison = lv
+        if dec:
+            why = "pinned in the scenario's record.decision"
+            decisions.append(StepDecision(st.name, dec["default"], dec.get("fallback"), why))
+        else:
+            decisions.append(choose_decision(picked, cand_table.table, st.name, cfg.fallback_different_region))
+        all_cands += cands
+
+    day = scenario.as_of
+    triggers = build_triggers(cfg, scenario, decisions, all_cands, evals, day)
+    parts = {"decisions": decisions, "candidates": all_cands, "shortlists": shortlists, "evaluations": evals,
+             "triggers": triggers, "correlations": correlations}
+    matrix = build_matrix(scenario, steps, parts)
+    lo, hi = catalog.as_of_range()
+    context = normalise_text("\n\n".join(x for x in (scenario.description, cfg.context) if x))
+    return Record(
+        number=int(number), title=cfg.title or f"Models for the {scenario.title[0].lower()}{scenario.title[1:]}",
+        status=cfg.status, date=day, deciders=list(cfg.deciders), scenario=scenario_to_dict(scenario),
+        catalog={"path": _relative(catalog.path), "as_of_oldest": lo.date(), "as_of_newest": hi.date()},
+        context=context, decisions=decisions, candidates=all_cands, evaluations=evals, matrix=matrix,
+        rationale=cfg.rationale, risks=list(cfg.risks), reflections={k: list(v) for k, v in cfg.reflections.items()}
+        if cfg.reflections else {k: [] for k in ("leaderboard_helped", "leaderboard_could_not_prove",
+                                                 "measure_before_launch", "revisit_when")},
+        triggers=triggers, chart=None,
+    )
+
+
+def _second_benchmark(catalog: Catalog, primary: str, model_ids) -> str | None:
+    """The benchmark of another source that scores the most of the given models (ties: by name)."""
+    s = catalog.scores
+    if s.empty:
+        return None
+    prim_src = set(s.loc[s["benchmark"] == primary, "source"])
+    other = s[(s["benchmark"] != primary) & ~s["source"].isin(prim_src) & s["model_id"].isin(list(model_ids))]
+    if other.empty:
+        return None
+    counts = other.groupby("benchmark")["model_id"].nunique()
+    return sorted(counts.index, key=lambda b: (-counts[b], b))[0]
+
+
+def _pinned_rows(res, ids: list[str], label: str, scenario: Scenario, step: str) -> pd.DataFrame:
+    ranked = res.ranked
+    rows = ranked[ranked["offering_id"].isin(ids)]
+    missing = [i for i in ids if i not in set(rows["offering_id"])]
+    if missing:
+        problems = []
+        for i in missing:
+            ex = res.excluded[res.excluded["offering_id"] == i]
+            why = " | ".join(ex.iloc[0]["reasons"]) if len(ex) else "not offered for this step's model type"
+            problems.append(Problem(scenario.path, f"record (step {step}): {i}", f"fails the hard constraints: {why}",
+                                    "pick an offering that passes the shortlist, or change the constraint"))
+        raise WorkbenchError(problems)
+    rows = rows.set_index("offering_id").loc[ids].reset_index()
+    return rows.assign(picked_as=label)
+
+
+# ------------------------------------------------------------------------------------------------
+# the chart saved beside the record
+# ------------------------------------------------------------------------------------------------
+
+def decision_chart(record: Record, shortlists: dict):
+    """A matplotlib Figure: for each decided step, the shortlist's Pareto view
+    (:func:`workbench.plots.pareto_plot`: quality against USD per request, colour = latency, frontier
+    ringed) with the record's default (star), fallback (diamond) and other compared candidates (cross)
+    marked. Steps without a candidate that has quality, cost and latency are left out.
+    Introduced in ``06_model_decision_record.ipynb``."""
+    from matplotlib.figure import Figure
+
+    from .plots import pareto_plot
+
+    def drawable(res) -> bool:
+        r = res.ranked
+        return bool((r["quality"].notna() & r["usd_per_request"].notna() & r["typical_latency_s"].notna()).any())
+
+    steps = [d.step for d in record.decisions if d.step in shortlists and drawable(shortlists[d.step])]
+    n = max(len(steps), 1)
+    cols = 2 if n > 1 else 1
+    rows = math.ceil(n / cols)
+    fig = Figure(figsize=(7.0 * cols, 4.6 * rows), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(rows, cols)).ravel()
+    for ax, step in zip(axes, steps):
+        res = shortlists[step]
+        pareto_plot(res, ax=ax)
+        d = record.decision(step)
+        for c in [c for c in record.candidates if c.step == step]:
+            x, y = c.fact("usd_per_request"), c.fact("quality")
+            if x is None or y is None:
+                continue
+            marker, color, label = (("*", "crimson", "default") if c.offering_id == d.default else
+                                    ("D", "darkorange", "fallback") if c.offering_id == d.fallback else
+                                    ("X", "dimgray", "compared"))
+            ax.scatter([x], [y], marker=marker, s=180 if marker == "*" else 90, color=color, edgecolors="black",
+                       linewidths=0.6, zorder=5, label=label)
+        handles, labels = ax.get_legend_handles_labels()
+        uniq = dict(zip(labels, handles))
+        ax.legend(uniq.values(), uniq.keys(), loc="lower right", fontsize=7)
+    for ax in axes[len(steps):]:
+        ax.set_visible(False)
+    fig.suptitle(f"{record.number:04d}: quality vs cost of the shortlisted offerings (as_of {record.date.isoformat()})",
+                 fontsize=11)
+    return fig
+
+
+# ------------------------------------------------------------------------------------------------
+# inputs of the command line: decided steps, golden-set result files
+# ------------------------------------------------------------------------------------------------
+
+def decided_steps(scenario: Scenario, config: RecordConfig | None = None) -> list[Step]:
+    """The steps a record decides: ``record.steps`` when given, else every step of the workflow."""
+    cfg = config if config is not None else record_config(scenario)
+    return [scenario.step(s) for s in cfg.steps] if cfg.steps else list(scenario.workflow)
+
+
+def _read_rows(path: str | Path) -> tuple[pd.DataFrame, str]:
+    """A CSV or JSON (a list of objects, or {"results": [...]}) table of strings/values, index = row numbers."""
+    import json
+
+    from .catalog import read_csv_strings
+
+    p = Path(path)
+    display = str(path)
+    if p.suffix.lower() == ".json":
+        try:
+            data = json.loads(p.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise fail(display, "file", "file not found", "check the path") from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            where = f"line {e.lineno}, column {e.colno}" if isinstance(e, json.JSONDecodeError) else "file"
+            raise fail(display, where, "not valid JSON", "pass the file the eval command wrote") from None
+        if isinstance(data, dict):
+            data = data.get("results", data.get("summary"))
+        if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
+            raise fail(display, "top level", "must be a list of result objects (or {\"results\": [...]})",
+                       "pass the summary the eval command wrote")
+        df = pd.DataFrame(data)
+        df.index = pd.RangeIndex(1, 1 + len(df))
+        return df, display
+    return read_csv_strings(p, display), display
+
+
+def load_results_summary(path: str | Path) -> pd.DataFrame:
+    """A golden-set results summary for ``review``: one row per candidate with ``candidate`` (offering
+    id or ``rule-baseline``), ``success_rate`` (0..1) and optional ``step``, ``n_cases``, ``source``,
+    ``as_of``, ``label``. CSV or JSON. Every bad cell is reported with its row and column."""
+    df, display = _read_rows(path)
+    problems = []
+    for col in ("candidate", "success_rate"):
+        if col not in df.columns:
+            problems.append(Problem(display, "header", f"column '{col}' is missing",
+                                    "a results summary needs candidate and success_rate (optional: step, n_cases, "
+                                    "source, as_of, label); " + did_you_mean(col, df.columns)))
+    if problems:
+        raise WorkbenchError(problems)
+    rate = pd.to_numeric(df["success_rate"], errors="coerce")
+    for row in df.index[rate.isna() | (rate < 0) | (rate > 1)]:
+        problems.append(Problem(display, f"row {row}", "success_rate must be a share between 0 and 1",
+                                "write e.g. 0.92 for 92%", column="success_rate", value=df.loc[row, "success_rate"]))
+    if "n_cases" in df.columns:
+        n = pd.to_numeric(df["n_cases"], errors="coerce")
+        for row in df.index[n.isna() | (n < 0) | (n % 1 != 0)]:
+            problems.append(Problem(display, f"row {row}", "n_cases must be a whole number >= 0", "write the case count",
+                                    column="n_cases", value=df.loc[row, "n_cases"]))
+    if "as_of" in df.columns:
+        for row in df.index:
+            if df.loc[row, "as_of"] not in (None, "") and _day(df.loc[row, "as_of"]) is None:
+                problems.append(Problem(display, f"row {row}", "not a date in YYYY-MM-DD form", "write e.g. 2026-11-20",
+                                        column="as_of", value=df.loc[row, "as_of"]))
+    if problems:
+        raise WorkbenchError(problems)
+    out = df.copy()
+    out["success_rate"] = rate
+    if "n_cases" in out:
+        out["n_cases"] = pd.to_numeric(out["n_cases"]).astype(int)
+    if "step" in out:
+        out["step"] = out["step"].replace("", None)
+    return out.reset_index(drop=True)
+
+
+def load_evaluations(path: str | Path) -> list[Evaluation]:
+    """Golden-set results to record with a decision (``decide --results``): a summary as for
+    :func:`load_results_summary` that also has ``step``, ``n_cases``, ``source`` and ``as_of``."""
+    df = load_results_summary(path)
+    return evaluations_from_frame(df, str(path))
