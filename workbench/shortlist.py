@@ -174,6 +174,37 @@ class Candidates:
             self._arrays[key] = self.table[column].notna().to_numpy(dtype=bool)
         return self._arrays[key]
 
+    def measured(self, step: Step) -> dict[str, np.ndarray]:
+        """The step's numbers for every row, cached per token mix and latency assumptions (the widget
+        changes weights and toggles far more often than the step): ``usd_per_request`` (list price,
+        :func:`workbench.cost.request_cost_for_step`), ``usd_per_mtok_blended_3to1``,
+        ``usd_per_request_at_3to1`` and ``typical_latency_s`` (:func:`offering_latency_s`)."""
+        key = ("measured", step.tokens, step.latency)
+        if key not in self._arrays:
+            t = self.table
+            self._arrays[key] = {
+                "usd_per_request": request_cost_for_step(t, step).to_numpy(dtype=float),
+                "usd_per_mtok_blended_3to1": blended_usd_per_mtok_3to1(t).to_numpy(dtype=float),
+                "usd_per_request_at_3to1": request_cost_at_3to1_usd(t, step).to_numpy(dtype=float),
+                "typical_latency_s": offering_latency_s(t, step).to_numpy(dtype=float),
+            }
+        return self._arrays[key]
+
+    def quality_columns(self, benchmark: str) -> dict[str, np.ndarray]:
+        """:meth:`quality` aligned with the table's rows (value, source, as_of, harness, ci_low,
+        ci_high; NaN/None where the model has no score), cached."""
+        key = ("quality", benchmark)
+        if key not in self._arrays:
+            q = self.quality(benchmark).reindex(pd.Index(self.array("model_id")))
+            self._arrays[key] = {
+                "value": pd.to_numeric(q["value"], errors="coerce").to_numpy(dtype=float, na_value=np.nan),
+                "ci_low": pd.to_numeric(q["ci_low"], errors="coerce").to_numpy(dtype=float, na_value=np.nan),
+                "ci_high": pd.to_numeric(q["ci_high"], errors="coerce").to_numpy(dtype=float, na_value=np.nan),
+                "source": q["source"].to_numpy(dtype=object), "harness": q["harness"].to_numpy(dtype=object),
+                "as_of": pd.to_datetime(q["as_of"]).to_numpy(),
+            }
+        return self._arrays[key]
+
     def benchmarks(self) -> list[str]:
         return sorted(self.scores["benchmark"].unique().tolist()) if len(self.scores) else []
 
@@ -682,12 +713,13 @@ def shortlist(source: Catalog | Candidates, scenario: Scenario, step: str | None
     passed = ~fails
 
     # 2. measurements (vectorised over all rows: cheap, and excluded rows show them too)
-    cost = request_cost_for_step(t, st).to_numpy(dtype=float).copy()
+    m = c.measured(st)
+    cost = m["usd_per_request"].copy()
     selfhost_pricing = _price_self_hosted(c, st, passed, cost)
-    latency = offering_latency_s(t, st).to_numpy(dtype=float)
+    latency = m["typical_latency_s"]
     mid = c.array("model_id")
-    qrow = qtab.reindex(pd.Index(mid))
-    quality = qrow["value"].to_numpy(dtype=float, na_value=np.nan) if len(qtab) else np.full(n, np.nan)
+    qcols = c.quality_columns(bench)
+    quality = qcols["value"]
     values = {"quality": quality, "cost": cost, "latency": latency}
 
     # 3. score the candidates that have every number a positive weight needs
@@ -732,22 +764,21 @@ def shortlist(source: Catalog | Candidates, scenario: Scenario, step: str | None
     unscored = unscored[np.lexsort((oid[unscored].astype(str), qkey))]
     rows = np.concatenate([order, unscored]).astype(int)
 
-    blend = blended_usd_per_mtok_3to1(t).to_numpy(dtype=float)
-    at3 = request_cost_at_3to1_usd(t, st).to_numpy(dtype=float)
+    blend, at3 = m["usd_per_mtok_blended_3to1"], m["usd_per_request_at_3to1"]
     with np.errstate(divide="ignore", invalid="ignore"):
         diff = 100.0 * (cost / at3 - 1.0)
 
     flags = _flags(c, rows, values, w, bench, passed, selfhost_pricing)
     take = lambda a: np.asarray(a)[rows]
     ranked = pd.DataFrame({
-        "rank": pd.array(take(rank), dtype="Int64") if len(rows) else pd.array([], dtype="Int64"),
+        "rank": pd.arrays.IntegerArray(np.nan_to_num(take(rank)).astype("int64"), np.isnan(take(rank))),
         "offering_id": take(oid), "model_id": take(mid), "name": take(c.array("name")),
         "provider": take(c.array("provider")), "access_mode": take(c.array("access_mode")),
         "openness": take(c.array("openness")), "score": take(score), "quality": take(quality),
         "quality_benchmark": bench,
-        "quality_source": take(_col_or_nan(qrow, "source")), "quality_as_of": take(_col_or_nan(qrow, "as_of")),
-        "quality_harness": take(_col_or_nan(qrow, "harness")),
-        "quality_ci_low": take(_col_or_nan(qrow, "ci_low")), "quality_ci_high": take(_col_or_nan(qrow, "ci_high")),
+        "quality_source": take(qcols["source"]), "quality_as_of": take(qcols["as_of"]),
+        "quality_harness": take(qcols["harness"]),
+        "quality_ci_low": take(qcols["ci_low"]), "quality_ci_high": take(qcols["ci_high"]),
         "usd_per_request": take(cost), "usd_per_mtok_blended_3to1": take(blend), "usd_per_request_at_3to1": take(at3),
         "diff_vs_3to1_pct": take(diff), "typical_latency_s": take(latency),
         "ttft_s": take(c.number("ttft_s")), "output_tokens_per_s": take(c.number("output_tokens_per_s")),
@@ -757,7 +788,6 @@ def shortlist(source: Catalog | Candidates, scenario: Scenario, step: str | None
         "p_top3": take(p_top3), "scored": take(scored), "flags": flags,
         "source": take(c.array("source")), "as_of": take(c.array("as_of")),
     }, columns=list(RANKED_COLUMNS))
-    ranked["quality_as_of"] = pd.to_datetime(ranked["quality_as_of"])
 
     fidx = np.flatnonzero(fails)
     excluded = pd.DataFrame({
@@ -775,12 +805,6 @@ def shortlist(source: Catalog | Candidates, scenario: Scenario, step: str | None
     notes = _notes(scenario, st, w, bench, q_higher, normalisation, ranked, excluded, params, c)
     return ShortlistResult(step=st.name, role=st.role, weights=w, quality_benchmark=bench,
                            normalisation=normalisation, ranked=ranked, excluded=excluded, notes=notes, params=params)
-
-
-def _col_or_nan(frame: pd.DataFrame, col: str) -> np.ndarray:
-    if col in frame:
-        return frame[col].to_numpy()
-    return np.full(len(frame), None, dtype=object)
 
 
 def _price_self_hosted(c: Candidates, step: Step, passed: np.ndarray, cost: np.ndarray) -> np.ndarray:
@@ -843,8 +867,10 @@ def _notes(scenario, st, w, bench, q_higher, normalisation, ranked, excluded, pa
         f"reasoning {st.tokens.reasoning}, cached share {st.tokens.cached_share:g}, batch share "
         f"{st.tokens.batch_share:g}, tool turns {st.tokens.tool_turns}); usd_per_request_at_3to1 prices the same "
         "tokens at the leaderboards' (3 x input + output) / 4 blend.",
-        f"Latency: typical_latency_s = network {st.latency.network_s:g} s + retrieval {st.latency.retrieval_s:g} s "
-        "+ ttft_s + generated tokens / output_tokens_per_s (assumed network and retrieval times).",
+        f"Latency: typical_latency_s = retrieval {st.latency.retrieval_s:g} s + (1 + {st.tokens.tool_turns} tool turns) "
+        f"x (network {st.latency.network_s:g} s + ttft_s) + tool turns x {st.latency.tool_call_s:g} s + (output + "
+        "reasoning tokens) / output_tokens_per_s, at the offering's median speeds (network, retrieval and tool "
+        "times are the scenario's assumptions).",
         f"Pareto: no other passed candidate is at least as good on quality, usd_per_request and typical_latency_s "
         f"and better on one; {int(ranked['pareto'].sum())} on the frontier.",
         f"Rank stability: {params['samples']} weight vectors from a Dirichlet centred on the weights "
@@ -854,8 +880,10 @@ def _notes(scenario, st, w, bench, q_higher, normalisation, ranked, excluded, pa
     if len(unscored):
         notes.append(f"{len(unscored)} passed candidates are not scored because a number a positive weight needs is "
                      "unknown; they follow the ranked ones with rank empty and a flag saying what is missing.")
-    prov = scored.dropna(subset=["quality_source"]).groupby(
-        ["quality_source", "quality_as_of", "quality_harness"], dropna=False).size()
+    known = scored[scored["quality_source"].notna()]
+    prov = pd.Series(list(zip(known["quality_source"], known["quality_as_of"], known["quality_harness"])),
+                     dtype=object).value_counts(sort=False)
+    prov = prov.sort_index() if len(prov) else prov
     if len(prov) > 1:
         notes.append(f"Quality numbers of the scored candidates come from {len(prov)} different source/date/harness "
                      "combinations: " + "; ".join(f"{s} as_of {pd.Timestamp(d).date()} ({h}): {k}"
