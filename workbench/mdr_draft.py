@@ -697,7 +697,7 @@ def draft_record(scenario: Scenario, catalog: Catalog, *, config: RecordConfig |
     lo, hi = catalog.as_of_range()
     context = normalise_text("\n\n".join(x for x in (scenario.description, cfg.context) if x))
     return Record(
-        number=int(number), title=cfg.title or f"Models for the {scenario.title[0].lower()}{scenario.title[1:]}",
+        number=int(number), title=cfg.title or f"{scenario.title}: model choice",
         status=cfg.status, date=day, deciders=list(cfg.deciders), scenario=scenario_to_dict(scenario),
         catalog={"path": _relative(catalog.path), "as_of_oldest": lo.date(), "as_of_newest": hi.date()},
         context=context, decisions=decisions, candidates=all_cands, evaluations=evals, matrix=matrix,

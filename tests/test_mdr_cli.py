@@ -1,0 +1,123 @@
+"""`python -m workbench decide` and `review`: numbered files that are never overwritten, the one
+permitted edit when superseding, and review's exit codes (0 none fired, 1 fired, 2 bad input).
+The catalog and scenario under tests/fixtures/mdr/ are synthetic."""
+from __future__ import annotations
+
+import difflib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from workbench.cli import main
+from workbench.mdr_markdown import read_record
+
+FIX = Path(__file__).parent / "fixtures" / "mdr"
+SCENARIO = str(FIX / "scenario.yaml")
+CATALOG = str(FIX / "catalog")
+
+
+def decide(out: Path, *extra: str) -> int:
+    return main(["decide", SCENARIO, "--out", str(out), "--catalog", CATALOG, *extra])
+
+
+def test_decide_twice_writes_two_files_and_leaves_the_first_alone(tmp_path, capsys):
+    out = tmp_path / "records"
+    assert decide(out) == 0
+    first = out / "0001-mdr-fixture.md"
+    before = first.read_bytes()
+    assert decide(out) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "0001-mdr-fixture.csv", "0001-mdr-fixture.md", "0001-mdr-fixture.png",
+        "0002-mdr-fixture.csv", "0002-mdr-fixture.md", "0002-mdr-fixture.png"]
+    assert first.read_bytes() == before
+    second = read_record(out / "0002-mdr-fixture.md")
+    assert second.number == 2 and second.chart == "0002-mdr-fixture.png"
+    printed = capsys.readouterr().out
+    assert "wrote " in printed and "lint:" in printed
+
+
+def test_decide_supersedes_with_one_permitted_edit(tmp_path, capsys):
+    out = tmp_path / "records"
+    assert decide(out) == 0
+    old = out / "0001-mdr-fixture.md"
+    before = old.read_text()
+    assert decide(out, "--supersedes", "1") == 0
+    after = old.read_text()
+    removed = [ln for ln in difflib.ndiff(before.splitlines(), after.splitlines()) if ln.startswith("- ")]
+    added = [ln for ln in difflib.ndiff(before.splitlines(), after.splitlines()) if ln.startswith("+ ")]
+    assert removed == ["- status: proposed"]
+    assert added == ["+ status: superseded", "+ superseded-by: 0002-mdr-fixture.md", "+ ",
+                     "+ > Superseded by [0002-mdr-fixture.md](0002-mdr-fixture.md)."]
+    old_rec, new_rec = read_record(old), read_record(out / "0002-mdr-fixture.md")
+    assert (old_rec.status, old_rec.superseded_by) == ("superseded", "0002-mdr-fixture.md")
+    assert new_rec.supersedes == "0001-mdr-fixture.md"
+    assert "> Supersedes [0001-mdr-fixture.md](0001-mdr-fixture.md)." in (out / "0002-mdr-fixture.md").read_text()
+    # superseding it again is refused, and nothing new is written
+    assert decide(out, "--supersedes", "0001") == 2
+    assert "already superseded" in capsys.readouterr().err
+    assert not (out / "0003-mdr-fixture.md").exists()
+
+
+def test_decide_supersedes_unknown_number(tmp_path, capsys):
+    assert decide(tmp_path, "--supersedes", "7") == 2
+    assert "no record with this number (records here: none)" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_decide_never_overwrites_a_stray_file(tmp_path, capsys):
+    (tmp_path / "0001-mdr-fixture.png").write_bytes(b"mine")
+    assert decide(tmp_path) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert (tmp_path / "0001-mdr-fixture.png").read_bytes() == b"mine"
+    assert not (tmp_path / "0001-mdr-fixture.md").exists()
+
+
+def test_review_exit_codes(tmp_path, capsys):
+    out = tmp_path / "records"
+    assert decide(out) == 0
+    rec = str(out / "0001-mdr-fixture.md")
+    capsys.readouterr()
+    # 0: nothing fired on the same catalog
+    assert main(["review", rec, "--catalog", CATALOG]) == 0
+    assert "0 of " in capsys.readouterr().out
+    # 1: the default's output price rose from 2 to 3 USD/Mtok (+50% > 20%)
+    newer = tmp_path / "newer"
+    shutil.copytree(CATALOG, newer)
+    offers = newer / "offerings.csv"
+    offers.write_text(offers.read_text().replace("acme/acme-mini,acme-mini,acme,managed-api,0.25,2,",
+                                                 "acme/acme-mini,acme-mini,acme,managed-api,0.25,3,"))
+    assert main(["review", rec, "--catalog", str(newer)]) == 1
+    text = capsys.readouterr().out
+    assert "out 2 -> 3 (+50.0%)" in text and "triggers fired" in text
+    # 1: volume beyond 2 x 10,000
+    assert main(["review", rec, "--catalog", CATALOG, "--volume", "25000"]) == 1
+    capsys.readouterr()
+    # 2: bad input
+    assert main(["review", str(out / "0009-nothing.md"), "--catalog", CATALOG]) == 2
+    assert "record not found" in capsys.readouterr().err
+    broken = out / "0003-broken.md"
+    broken.write_text("no front matter here\n")
+    assert main(["review", str(broken), "--catalog", CATALOG]) == 2
+    assert "the record has no front matter" in capsys.readouterr().err
+    assert main(["review", rec, "--catalog", CATALOG, "--as-of", "2026-13-01"]) == 2
+    assert main(["review", rec, "--catalog", CATALOG, "--results", str(tmp_path / "missing.csv")]) == 2
+
+
+def test_review_with_a_results_file(tmp_path, capsys):
+    ev = tmp_path / "results.csv"
+    ev.write_text("step,candidate,n_cases,success_rate,source,as_of,label\n"
+                  "answer,acme/acme-mini,60,0.9,golden set (synthetic),2026-11-18,synthetic\n")
+    out = tmp_path / "records"
+    assert decide(out, "--results", str(ev)) == 0
+    rec = str(out / "0001-mdr-fixture.md")
+    newer = tmp_path / "newer.csv"
+    newer.write_text("candidate,success_rate,n_cases\nacme/acme-mini,0.8,60\n")  # 90% -> 80%: 10 points > 5
+    capsys.readouterr()
+    assert main(["review", rec, "--catalog", CATALOG, "--results", str(newer)]) == 1
+    assert "90.0% -> 80.0% (-10.0 points" in capsys.readouterr().out
+    bad = tmp_path / "bad.csv"
+    bad.write_text("candidate,success_rate\nacme/acme-mini,92%\n")
+    assert main(["review", rec, "--catalog", CATALOG, "--results", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "row 2, column 'success_rate': success_rate must be a share between 0 and 1" in err
