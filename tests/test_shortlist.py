@@ -154,8 +154,8 @@ def test_self_hosting_meets_privacy_by_construction_but_needs_gpu_operations():
     cat = make_catalog(offerings=[SELF])
     expected = step_costs(cat.offerings, scen.step(), cat.gpus)["usd_per_attempt"].iloc[0]
     assert row["usd_per_request"] == pytest.approx(expected) and row["scored"]
-    assert row["flags"][0].startswith("cost: self-hosted, priced by the self-hosting model at the step's volume "
-                                      "of 1,000 requests/month, not a list price: self-hosting model: 1 x L40S")
+    assert row["flags"][0] == ("cost: self-hosted, priced by the self-hosting model (workbench.cost.step_costs): "
+                               "1 x L40S for the step's volume of 1,000 requests/month, not a list price")
 
 
 def test_an_unpriced_api_offering_is_flagged_not_free():

@@ -19,8 +19,8 @@ provider x access mode) through four stages and returns a :class:`ShortlistResul
    on or before the scenario's horizon (``as_of`` + ``horizon_months``).
 2. **Measurements.** ``usd_per_request`` is :func:`workbench.cost.request_cost_for_step` (the
    step's own token mix: cached share, reasoning, tool turns, batch share, tiers); a self-hosted
-   offering that passed is priced by the cost module's self-hosting model
-   (:func:`workbench.cost.step_costs`, GPU-months at the step's volume), with a flag saying so; an
+   offering is priced by the cost module's self-hosting model (``request_cost_for_step`` with the
+   catalog's ``gpus``: GPU-months at the step's volume), with a flag saying so; an
    offering without a price stays NaN (flagged, never free). Beside it,
    ``usd_per_mtok_blended_3to1`` (the leaderboards' blend) and ``usd_per_request_at_3to1`` (the
    same request's tokens all priced at that blended rate), and the difference in percent.
@@ -71,7 +71,7 @@ import numpy as np
 import pandas as pd
 
 from .catalog import Catalog
-from .cost import blended_usd_per_mtok_3to1, request_cost_for_step, request_cost_usd, step_costs
+from .cost import blended_usd_per_mtok_3to1, request_cost_for_step, request_cost_usd
 from .crosscheck import latest_scores
 from .errors import Problem, WorkbenchError, did_you_mean, fail
 from .latency import typical_latency_s
@@ -183,7 +183,7 @@ class Candidates:
         if key not in self._arrays:
             t = self.table
             self._arrays[key] = {
-                "usd_per_request": request_cost_for_step(t, step).to_numpy(dtype=float),
+                "usd_per_request": request_cost_for_step(t, step, gpus=self.gpus).to_numpy(dtype=float),
                 "usd_per_mtok_blended_3to1": blended_usd_per_mtok_3to1(t).to_numpy(dtype=float),
                 "usd_per_request_at_3to1": request_cost_at_3to1_usd(t, step).to_numpy(dtype=float),
                 "typical_latency_s": offering_latency_s(t, step).to_numpy(dtype=float),
@@ -715,7 +715,7 @@ def shortlist(source: Catalog | Candidates, scenario: Scenario, step: str | None
     # 2. measurements (vectorised over all rows: cheap, and excluded rows show them too)
     m = c.measured(st)
     cost = m["usd_per_request"].copy()
-    selfhost_pricing = _price_self_hosted(c, st, passed, cost)
+    selfhost_pricing = _self_hosted_pricing(c, st, passed, cost)
     latency = m["typical_latency_s"]
     mid = c.array("model_id")
     qcols = c.quality_columns(bench)
@@ -807,19 +807,16 @@ def shortlist(source: Catalog | Candidates, scenario: Scenario, step: str | None
                            normalisation=normalisation, ranked=ranked, excluded=excluded, notes=notes, params=params)
 
 
-def _price_self_hosted(c: Candidates, step: Step, passed: np.ndarray, cost: np.ndarray) -> np.ndarray:
-    """Self-hosted rows that passed have no per-token price: price them in place (``cost``) with the
-    cost module's self-hosting model (:func:`workbench.cost.step_costs`: GPUs for the step's peak,
-    GPU-hours from ``gpus.csv``, spread over the step's monthly requests). Returns, per row, the
-    pricing note to flag (None elsewhere)."""
+def _self_hosted_pricing(c: Candidates, step: Step, passed: np.ndarray, cost: np.ndarray) -> np.ndarray:
+    """The flag for each passed self-hosted row that the cost module priced with its self-hosting
+    model (None elsewhere): the number is not a list price and depends on the step's volume."""
     notes = np.full(len(c), None, dtype=object)
-    rows = np.flatnonzero(passed & (c.array("access_mode") == "self-hosted"))
-    if not len(rows) or c.gpus is None or c.gpus.empty:
-        return notes
-    sc = step_costs(c.table.iloc[rows], step, c.gpus)
-    cost[rows] = sc["usd_per_attempt"].to_numpy(dtype=float)
-    notes[rows] = ("cost: self-hosted, priced by the self-hosting model at the step's volume of "
-                   f"{step.requests_per_month:,} requests/month, not a list price: " + sc["pricing"].astype(str)).to_numpy()
+    rows = passed & (c.array("access_mode") == "self-hosted") & ~np.isnan(cost)
+    if rows.any():
+        gpu = pd.Series(c.array("gpu_count"), dtype=object).astype(str) + " x " + pd.Series(c.array("gpu"), dtype=object).astype(str)
+        notes[rows] = ("cost: self-hosted, priced by the self-hosting model (workbench.cost.step_costs): "
+                       + gpu[rows] + f" for the step's volume of {step.requests_per_month:,} requests/month, "
+                       "not a list price").to_numpy(dtype=object)
     return notes
 
 
