@@ -533,3 +533,14 @@ def test_candidates_can_be_reused_and_give_the_same_result():
     scen = make_scenario()
     a, b = shortlist(cand, scen), shortlist(cat, scen)
     pd.testing.assert_frame_equal(a.ranked, b.ranked)
+
+
+def test_typical_latency_above_the_targets_is_flagged_not_excluded():
+    # typical TTFT = network 0.1 + ttft 0.5 = 0.6 s > 0.5 s; typical total = 0.6 + 200 / 100 = 2.6 s > 2.0 s
+    res = run(step={"latency": {"network_s": 0.1, "ttft_s": 0.5, "total_s": 2.0, "p95_s": 4.0}})
+    assert passes(res)
+    assert res.ranked["flags"].iloc[0] == [
+        "latency: typical time to first token 0.60 s already exceeds the step's ttft_s target of 0.5 s",
+        "latency: typical 2.60 s already exceeds the step's total_s target of 2 s (p95 is higher: see 03_cost_and_latency)",
+    ]
+    assert run(step={"latency": {"network_s": 0.1, "ttft_s": 0.6, "total_s": 2.6}}).ranked["flags"].iloc[0] == []

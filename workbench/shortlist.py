@@ -74,7 +74,7 @@ from .catalog import Catalog
 from .cost import blended_usd_per_mtok_3to1, request_cost_for_step, request_cost_usd
 from .crosscheck import latest_scores
 from .errors import Problem, WorkbenchError, did_you_mean, fail
-from .latency import typical_latency_s
+from .latency import typical_latency_s, typical_ttft_s
 from .scenario import WEIGHT_KEYS, Constraints, Scenario, Step, StepConstraints
 
 CRITERIA = WEIGHT_KEYS  # ("quality", "cost", "latency")
@@ -768,7 +768,7 @@ def shortlist(source: Catalog | Candidates, scenario: Scenario, step: str | None
     with np.errstate(divide="ignore", invalid="ignore"):
         diff = 100.0 * (cost / at3 - 1.0)
 
-    flags = _flags(c, rows, values, w, bench, passed, selfhost_pricing)
+    flags = _flags(c, rows, values, w, bench, passed, selfhost_pricing, st)
     take = lambda a: np.asarray(a)[rows]
     ranked = pd.DataFrame({
         "rank": pd.arrays.IntegerArray(np.nan_to_num(take(rank)).astype("int64"), np.isnan(take(rank))),
@@ -821,11 +821,23 @@ def _self_hosted_pricing(c: Candidates, step: Step, passed: np.ndarray, cost: np
 
 
 def _flags(c: Candidates, rows: np.ndarray, values: dict, w: dict, bench: str, passed: np.ndarray,
-           selfhost_pricing: np.ndarray) -> list[list[str]]:
+           selfhost_pricing: np.ndarray, step: Step) -> list[list[str]]:
     """Per ranked row: what is unknown (and whether that keeps it from being scored), how a
-    self-hosted row was priced, and licence caveats."""
+    self-hosted row was priced, typical latency already above the step's targets (a flag, not an
+    exclusion: the targets are about tails, checked in notebook 03), and licence caveats."""
     n = len(c)
     parts = [(pd.notna(selfhost_pricing), selfhost_pricing)]
+    lat, tok = step.latency, step.tokens
+    if lat.ttft_s is not None:
+        first = typical_ttft_s(c.number("ttft_s"), lat.network_s, lat.retrieval_s, tok.tool_turns, lat.tool_call_s)
+        slow = ~np.isnan(first) & (first > lat.ttft_s)
+        parts.append((slow, _messages(n, slow, first, "latency: typical time to first token {:.2f} s already exceeds "
+                                      + _lit(f"the step's ttft_s target of {lat.ttft_s:g} s"))))
+    if lat.total_s is not None:
+        slow = ~np.isnan(values["latency"]) & (values["latency"] > lat.total_s)
+        parts.append((slow, _messages(n, slow, values["latency"], "latency: typical {:.2f} s already exceeds "
+                                      + _lit(f"the step's total_s target of {lat.total_s:g} s (p95 is higher: "
+                                             "see 03_cost_and_latency)"))))
     for k, text in (("quality", f"no quality score for {bench} in scores.csv"),
                     ("cost", "no per-request price (a price is missing, or a self-hosted row's GPU is not in gpus.csv)"),
                     ("latency", "latency unknown (no ttft_s / output_tokens_per_s)")):
