@@ -143,6 +143,16 @@ def test_licence_columns_hold_all_four_kinds_of_openness(cat):
     assert (m["commercial_use"] == "no").sum() >= 1  # a non-commercial licence
 
 
+def test_data_readme_documents_every_column_and_the_refresh_command():
+    readme = (HERE.parent / "data" / "README.md").read_text(encoding="utf-8")
+    for t in TABLES.values():
+        assert f"`{t.filename}`" in readme, t.filename
+        missing = [c.name for c in t.columns if f"`{c.name}`" not in readme]
+        assert not missing, f"{t.filename}: columns not documented in data/README.md: {missing}"
+    assert "python -m workbench snapshot --shared /work/shared/data --out data/catalog --as-of 2026-11-28 --force" in readme
+    assert max(load_catalog().as_of_range()).strftime("%Y-%m-%d") == "2026-11-28"  # the --as-of of that command
+
+
 # ---------------------------------------------------------------------------------------------
 # part 2: the builder, on the excerpts
 # ---------------------------------------------------------------------------------------------
