@@ -1,0 +1,21 @@
+"""Private evaluation on a golden dataset: cases, deterministic checks, candidates, runner, scores.
+
+The chapter's seven steps map onto this package: define tasks and success criteria (the case
+format and :mod:`.checks`), collect cases (:mod:`.golden`), write checks (:mod:`.checks`), run
+candidates with the same prompts and settings (:mod:`.prompts`, :mod:`.adapters`, :mod:`.runner`),
+score success, format, latency, cost and escalation (:mod:`.report`), review failures
+(:func:`.report.failure_table`) and feed them back as regression cases (tag ``regression``).
+Introduced in ``notebooks/04_golden_dataset_eval.ipynb``.
+"""
+from __future__ import annotations
+
+from .adapters import make_candidate
+from .checks import CheckContext, CheckResult, context_for, run_checks, score_output
+from .golden import GoldenCase, GoldenSet, load_golden, load_help_center
+from .prompts import build_prompt, support_contract
+from .report import failure_table, field_accuracy, success_by, summarize
+from .runner import EvalRun, run_eval, write_results
+
+__all__ = ["load_golden", "load_help_center", "GoldenCase", "GoldenSet", "build_prompt", "support_contract",
+           "CheckContext", "CheckResult", "context_for", "run_checks", "score_output", "make_candidate", "run_eval",
+           "write_results", "EvalRun", "summarize", "success_by", "failure_table", "field_accuracy"]

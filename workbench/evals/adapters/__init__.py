@@ -1,0 +1,52 @@
+"""Candidates behind one interface (:class:`~.base.Candidate`): rules, replay, OpenAI-compatible.
+
+:func:`make_candidate` turns a command-line spec (``rules``, ``replay:FILE``, ``openai:MODEL``)
+into a candidate. Introduced in ``notebooks/04_golden_dataset_eval.ipynb``.
+"""
+from __future__ import annotations
+
+from ...errors import did_you_mean, fail
+from .base import PROVENANCES, Candidate, Completion
+from .errors import (
+    ClientError,
+    ConnectionFailed,
+    EndpointError,
+    MalformedResponse,
+    RateLimited,
+    ServerError,
+    Timeout,
+)
+from .retry import NO_RETRY, RetryPolicy, call_with_retries
+
+SPECS = ("rules", "replay:FILE", "openai:MODEL")
+
+
+def make_candidate(spec: str, golden=None, base_url: str | None = None, environ=None, **endpoint):
+    """The candidate a spec names: ``rules`` (needs ``golden`` for its articles), ``replay:FILE``,
+    or ``openai:MODEL`` (``base_url`` or ``$WORKBENCH_BASE_URL``; ``endpoint`` overrides
+    :class:`~.openai_compat.EndpointConfig` fields such as ``timeout_s``, ``max_tokens``).
+
+    Taught in ``notebooks/04_golden_dataset_eval.ipynb``.
+    """
+    kind, _, arg = str(spec).partition(":")
+    if kind == "rules" and not arg:
+        from ..prompts import contract_for
+        from .rules import RulesCandidate
+        return RulesCandidate(golden.articles if golden else {}, contract_for(golden) if golden else None)
+    if kind == "replay" and arg:
+        from .replay import ReplayCandidate
+        return ReplayCandidate(arg)
+    if kind == "openai" and arg:
+        import os
+
+        from .openai_compat import ENV_BASE_URL, EndpointConfig, OpenAICompatCandidate
+        env = os.environ if environ is None else environ
+        url = base_url or env.get(ENV_BASE_URL) or None
+        return OpenAICompatCandidate(EndpointConfig(model=arg, base_url=url, **endpoint), environ=environ)
+    raise fail("--candidate", repr(spec), "not a candidate spec",
+               f"use one of {', '.join(SPECS)}; " + did_you_mean(kind, ("rules", "replay", "openai")))
+
+
+__all__ = ["Candidate", "Completion", "PROVENANCES", "EndpointError", "RateLimited", "ServerError", "Timeout",
+           "ConnectionFailed", "MalformedResponse", "ClientError", "RetryPolicy", "NO_RETRY", "call_with_retries",
+           "make_candidate", "SPECS"]
