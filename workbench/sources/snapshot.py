@@ -776,8 +776,9 @@ def _aa_scores(b: _Build) -> list[pd.DataFrame]:
 
 
 def _name_map(b: _Build) -> pd.DataFrame:
-    """Every curated name (models.yaml), offering key (offerings.csv) and AA provider-table name used for a
-    speed, each with where it was checked. One external name maps to one model."""
+    """Every curated name (models.yaml), offering key (offerings.csv), LiteLLM key read for a deprecation
+    date and AA provider-table name used for a speed, each with where it was checked. One external name
+    maps to one model."""
     src, MF = b.src, b.cur.file("models")
     hf_of = {e.get("id"): e["hugging_face_id"] for e in (b.or_raw.get("data") or [])
              if isinstance(e, dict) and e.get("hugging_face_id")}
@@ -814,6 +815,10 @@ def _name_map(b: _Build) -> pd.DataFrame:
                     else "from the model card; not stated in the raw sources")
     for _, c in b.cur.offerings.iterrows():
         add(c["model_id"], c["from"], c["key"], f"offering key present in {src[c['from']]['source']}")
+    for m in b.cur.models:
+        if m.get("deprecation_from"):
+            add(m["model_id"], "litellm", m["deprecation_from"], f"key present in {src['litellm']['source']} "
+                "(its deprecation_date is the model's)")
     for mid, name in b.speed_names:
         add(mid, "artificial-analysis", name, f"name present in {src['artificial_analysis_providers']['source']}")
     every = pd.DataFrame(rows)
