@@ -320,6 +320,15 @@ def test_a_curated_name_missing_from_its_source_is_an_error(tmp_path):
     assert "did you mean 'gpt-oss-120b'" in msg
 
 
+def test_every_mapped_name_is_checked_against_its_source(tmp_path):
+    cur = _copy_curation(tmp_path)
+    f = cur / "models.yaml"
+    f.write_text(f.read_text().replace("      llm-prices: [gpt-5.1]\n", "      llm-prices: [gpt-5.1]\n      artificial-analysis: [gpt-5-1x]\n"))
+    with pytest.raises(WorkbenchError, match=r"model 'gpt-5.1'.names.artificial-analysis: 'gpt-5-1x' is not in the "
+                                             r"artificial-analysis source"):
+        build_snapshot(SHARED, AS_OF, cur)
+
+
 def test_an_offering_deprecated_before_as_of_is_an_error(tmp_path):
     cur = _copy_curation(tmp_path)
     with (cur / "offerings.csv").open("a") as fh:

@@ -799,10 +799,18 @@ def _name_map(b: _Build) -> pd.DataFrame:
                                                                else src["artificial_analysis_providers"]["source"]),
         "llm-prices": lambda n: f"id present in {src['llm_prices']['source']}",
     }
+    present = {  # names not already checked by the step that reads their source
+        "litellm": lambda n: n in b.ll_raw,
+        "openrouter": lambda n: n in {e.get("id") for e in (b.or_raw.get("data") or []) if isinstance(e, dict)},
+        "artificial-analysis": lambda n: n in aa_slugs or n in set(b.aa_prov["Model"]),
+    }
     for m in b.cur.models:
         mid = m["model_id"]
         for ns in NAME_NAMESPACES:
             for name in _names(m, ns):
+                if ns in present and not present[ns](name):
+                    b.problem(MF, f"model '{mid}'.names.{ns}", f"'{name}' is not in the {ns} source", "fix the name")
+                    continue
                 if ns != "huggingface":
                     add(mid, ns, name, where_checked[ns](name))
                     continue
