@@ -282,6 +282,21 @@ def test_lint_fallback_same_region():
     assert "eu;us" in lint(r)["message"].iloc[0]
 
 
+def test_lint_fallback_too_slow():
+    slow = cand("answer", "b/m2", "b", "eu")
+    slow.comparison["latency_risk"] = Level("high", 10.1, "typical 60.6 s of 6 s")
+    r = clean_record(candidates=[cand("answer", "a/m1", "a", "us"), slow])
+    f = lint(r)
+    assert list(f["code"]) == ["fallback_too_slow"] and "typical 60.6 s of 6 s" in f["message"].iloc[0]
+
+
+def test_lint_default_too_slow():
+    slow = cand("answer", "a/m1", "a", "us")
+    slow.comparison["latency_risk"] = Level("high", None, "no speed data")
+    r = clean_record(candidates=[slow, cand("answer", "b/m2", "b", "eu")])
+    assert codes(r) == ["default_too_slow"]
+
+
 def test_lint_no_review_trigger():
     assert codes(clean_record(triggers=[])) == ["no_review_trigger"]
 

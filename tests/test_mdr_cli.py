@@ -121,3 +121,40 @@ def test_review_with_a_results_file(tmp_path, capsys):
     assert main(["review", rec, "--catalog", CATALOG, "--results", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "row 2, column 'success_rate': success_rate must be a share between 0 and 1" in err
+
+
+def write_eval_run(path: Path, offering_id: str | None, candidate: str, passed: list[bool], task: str = "answer",
+                   provenance: str = "synthetic") -> Path:
+    """A results file in the format `python -m workbench eval --out` writes (synthetic rows)."""
+    import json
+    meta = {"format": "workbench-eval-results", "version": 1, "candidate": candidate, "provenance": provenance,
+            "golden": "synthetic.jsonl", "golden_sha256": "0" * 64, "as_of": "2026-11-18"}
+    if offering_id:
+        meta["offering_id"] = offering_id
+    rows = [{"candidate": candidate, "provenance": provenance, "case_id": f"c{i}", "task": task, "passed": p,
+             "format_valid": True, "escalated": False, "error_kind": None, "cost_usd": 0.001,
+             "ttft_s": 0.5, "total_s": 1.0, "output_tokens_per_s": 100.0, "stale_prompt": False}
+            for i, p in enumerate(passed)]
+    path.write_text("\n".join(json.dumps(x) for x in [meta, *rows]) + "\n")
+    return path
+
+
+def test_decide_and_review_with_eval_run_files(tmp_path, capsys):
+    # 60 cases, 54 passed: 54 / 60 = 90%
+    first = write_eval_run(tmp_path / "run1.jsonl", "acme/acme-mini", "openai:acme-mini", [True] * 54 + [False] * 6)
+    out = tmp_path / "records"
+    assert decide(out, "--results", str(first)) == 0
+    rec = read_record(out / "0001-mdr-fixture.md")
+    ev = rec.evaluations[0]
+    assert (ev.step, ev.candidate, ev.task, ev.n_cases, ev.label) == ("answer", "acme/acme-mini", "answer", 60, "synthetic")
+    assert ev.success_rate == pytest.approx(0.9)
+    # cost per success: 0.001 USD per case / 0.9 = 0.001111 USD
+    assert ev.cost_per_success_usd == pytest.approx(0.001 / 0.9)
+    # a newer run: 50 / 60 = 83.3%, a 6.7-point drop > 5 -> review exits 1
+    newer = write_eval_run(tmp_path / "run2.jsonl", "acme/acme-mini", "openai:acme-mini", [True] * 50 + [False] * 10)
+    capsys.readouterr()
+    assert main(["review", str(out / "0001-mdr-fixture.md"), "--catalog", CATALOG, "--results", str(newer)]) == 1
+    assert "90.0% -> 83.3% (-6.7 points" in capsys.readouterr().out
+    # 52 / 60 = 86.7%: a 3.3-point drop -> nothing fires
+    ok = write_eval_run(tmp_path / "run3.jsonl", "acme/acme-mini", "openai:acme-mini", [True] * 52 + [False] * 8)
+    assert main(["review", str(out / "0001-mdr-fixture.md"), "--catalog", CATALOG, "--results", str(ok)]) == 0

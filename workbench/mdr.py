@@ -70,11 +70,11 @@ COMPARISON_RULES = {
     "latency_risk": f"the larger of typical latency / the step's total_s target and simulated p95 / its p95_s "
                     f"target: <= {LATENCY_RATIO_LOW:g} -> low, <= {LATENCY_RATIO_MEDIUM:g} -> medium, above or no "
                     f"speed data -> high",
-    "cost_risk": f"the step's monthly cost (retries and escalations included) / the scenario's monthly budget: "
+    "cost_risk": f"the step's monthly cost of model calls (retries included) / the scenario's monthly budget: "
                  f"< {BUDGET_SHARE_LOW:.0%} -> low, < {BUDGET_SHARE_MEDIUM:.0%} -> medium, else high; without a "
                  f"budget, / the cheapest compared candidate: <= {COST_RATIO_LOW:g}x low, <= {COST_RATIO_MEDIUM:g}x "
                  f"medium, else high",
-    "privacy_risk": "may train on prompts (or unknown), or processes outside the required regions (or "
+    "privacy_risk": "may train on prompts (or unknown), or offers none of the required regions (or "
                     "unknown) -> high; no zero-data-retention option (or unknown) -> medium; else low",
     "operational_burden": "managed-api -> low, hosted-inference -> medium, self-hosted -> high; "
                           "high when the step's peak requests or tokens per minute exceed the listed rate limit",
@@ -142,7 +142,9 @@ class StepDecision:
 
 @dataclass
 class Evaluation:
-    """A golden-set result for one candidate on one step (``label``: measured | illustrative | synthetic)."""
+    """A golden-set result for one candidate on one step: ``candidate`` is an offering id (or the run's
+    candidate name, e.g. ``rules``), ``task`` the golden set's task the step maps to, ``label`` the
+    run's provenance (``measured``, ``deterministic rules``, ``illustrative``, ``synthetic``)."""
 
     step: str
     candidate: str
@@ -152,6 +154,10 @@ class Evaluation:
     source: str
     as_of: dt.date | None
     label: str = "measured"
+    task: str | None = None
+
+
+MEASURED_LABELS = ("measured", "deterministic rules")  # a real run; anything else is a replay or made up
 
 
 @dataclass
@@ -226,6 +232,45 @@ class Record:
         return None
 
 
+def fmt_value(v: Any) -> str:
+    """A fact's value as a record shows it: 4 significant digits, whole numbers with thousands
+    separators, yes/no for booleans, 'unknown' for None."""
+    if v is None:
+        return "unknown"
+    if isinstance(v, (bool, np.bool_)):
+        return "yes" if v else "no"
+    if isinstance(v, (int, np.integer)):
+        return f"{int(v):,}"
+    if isinstance(v, (float, np.floating)):
+        v = float(v)
+        if math.isnan(v):
+            return "unknown"
+        if v.is_integer() and abs(v) >= 1:
+            return f"{v:,.0f}"
+        if abs(v) >= 1000:
+            return f"{v:,.0f}"
+        return f"{v:.4g}"
+    return str(v)
+
+
+def short_source(source: str, limit: int = 40) -> str:
+    """A source as a short label for prose: 'computed' for derived numbers, else the text before the
+    first ' (', ';', ' @ ' or ', ', cut to whole words within ``limit`` characters."""
+    if not source:
+        return "no source"
+    if source.startswith("computed"):
+        return "computed"
+    head = re.split(r" \(|;| @ |, ", source, maxsplit=1)[0].strip()
+    if len(head) <= limit:
+        return head
+    words, out = head.split(), ""
+    for w in words:
+        if len(out) + len(w) + 1 > limit:
+            break
+        out = f"{out} {w}".strip()
+    return (out or head[:limit]) + "..."
+
+
 def slugify(text: str) -> str:
     """Lower-case ASCII words joined by '-', at most 60 characters (for record file names)."""
     s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
@@ -294,7 +339,9 @@ RECORD_SPEC = {
     "decision": F("map", doc="step -> {default: offering id, fallback: offering id}"),
     "fallback": F("dict", sub=FALLBACK_SPEC),
     "second_source": F("str", doc="the scores.csv benchmark used to cross-check quality, e.g. livebench_global_average"),
+    "golden_tasks": F("map", doc="step -> the golden set's task that evaluates it (classify, answer, draft, extract)"),
 }
+GOLDEN_TASKS = ("classify", "answer", "draft", "extract")
 
 
 @dataclass(frozen=True)
@@ -314,6 +361,7 @@ class RecordConfig:
     decision: dict[str, dict[str, str]] = field(default_factory=dict)
     fallback_different_region: bool = True
     second_source: str | None = None
+    golden_tasks: dict[str, str] = field(default_factory=dict)
 
 
 def record_config(scenario: Scenario, block: dict | None = None) -> RecordConfig:
@@ -358,6 +406,15 @@ def record_config(scenario: Scenario, block: dict | None = None) -> RecordConfig
             checked = _check(dec, F("dict", sub=DECISION_SPEC), p, file, problems)
             if checked:
                 decision[step] = checked
+    golden: dict[str, str] = {}
+    for step, task in (d.get("golden_tasks") or {}).items():
+        p = f"record.golden_tasks.{step}"
+        if check_step(step, p):
+            if task not in GOLDEN_TASKS:
+                problems.append(Problem(file, p, "not a task of the golden set", did_you_mean(str(task), GOLDEN_TASKS),
+                                        value=task))
+            else:
+                golden[step] = task
     if problems:
         raise WorkbenchError(problems)
     trig = dict(DEFAULT_TRIGGERS)
@@ -373,7 +430,7 @@ def record_config(scenario: Scenario, block: dict | None = None) -> RecordConfig
         rationale=normalise_text(d.get("rationale")), risks=tuple(normalise_items(d.get("risks"))),
         reflections=refl, triggers=trig, candidates=cands, decision=decision,
         fallback_different_region=bool((d.get("fallback") or {}).get("different_region", True)),
-        second_source=d.get("second_source"),
+        second_source=d.get("second_source"), golden_tasks=golden,
     )
 
 
@@ -476,7 +533,7 @@ def comparison_levels(inputs: pd.DataFrame, budget_usd_per_month: float | None =
     priv_level, priv_value, priv_shown = [], [], []
     for t, z, r in zip(trains, zdr, regions):
         rset = set() if r is None or (isinstance(r, float) and math.isnan(r)) or r == "" else set(str(r).split(";"))
-        region_ok = (not req) or (bool(rset) and rset <= req)
+        region_ok = (not req) or bool(rset & req)
         t_s, z_s = _yes_no(t), _yes_no(z)
         level = "high" if (t_s != "no" or not region_ok) else ("medium" if z_s != "yes" else "low")
         priv_level.append(level)
@@ -547,7 +604,8 @@ def lint(record: Record) -> pd.DataFrame:
     """What is missing or weak in a record, one row per finding: ``code``, ``where``, ``message``, ``fix``.
 
     Codes: ``no_fallback``; ``fallback_same_provider``; ``fallback_same_region`` (the default's and the
-    fallback's known regions are the same); ``region_unknown``; ``no_review_trigger``;
+    fallback's known regions are the same); ``region_unknown``; ``default_too_slow`` and
+    ``fallback_too_slow`` (latency risk high: over the target or unknown); ``no_review_trigger``;
     ``undated_number`` (a numeric fact, evaluation or trigger baseline without ``as_of``);
     ``no_evaluation`` and ``small_evaluation`` (fewer than :data:`MIN_EVAL_CASES` golden-set cases);
     ``illustrative_evaluation`` (the default's only result is a labelled replay, not a measurement);
@@ -583,6 +641,11 @@ def lint(record: Record) -> pd.DataFrame:
                 add("fallback_same_provider", where,
                     f"the fallback {d.fallback} is on the same provider ({fprov}) as the default",
                     "pick a fallback on another provider: a provider outage or account problem takes both down")
+            lat = fb.comparison.get("latency_risk") if fb else None
+            if lat is not None and lat.level == "high":
+                add("fallback_too_slow", where, f"the fallback {d.fallback} is not known to meet the step's latency "
+                    f"target ({lat.shown})", "pick a fallback that meets the target, or record what users get while "
+                    "the fallback serves")
             dr, fr = _regions(default), _regions(fb)
             if not dr or not fr:
                 add("region_unknown", where, "the default's or the fallback's processing regions are unknown",
@@ -591,11 +654,15 @@ def lint(record: Record) -> pd.DataFrame:
                 add("fallback_same_region", where,
                     f"the default and the fallback both process in the same region(s): {';'.join(sorted(dr))}",
                     "prefer a fallback served from another region, or record why a regional outage is acceptable")
+        dl = default.comparison.get("latency_risk") if default else None
+        if dl is not None and dl.level == "high":
+            add("default_too_slow", where, f"the default {d.default} is not known to meet the step's latency target "
+                f"({dl.shown})", "measure its latency on your traffic, pick a faster default, or relax the target")
         evals = [e for e in record.evaluations if e.step == d.step and e.candidate == d.default]
         if not evals:
             add("no_evaluation", where, f"the default {d.default} has no golden-set result",
                 f"run the golden set (python -m workbench eval) on at least {MIN_EVAL_CASES} cases and pass --results")
-        elif all(e.label != "measured" for e in evals):
+        elif all(e.label not in MEASURED_LABELS for e in evals):
             add("illustrative_evaluation", where,
                 f"the default's golden-set result is {evals[0].label}, not measured on the real endpoint",
                 "run the golden set against the real endpoint before launch")

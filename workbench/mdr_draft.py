@@ -9,7 +9,8 @@ How candidates and the decision are chosen (stated rules, overridable in ``recor
   different model: the best *managed API model* (a closed model on a managed API), the best
   *open-weight option* (an open-weight or open-source model, any access mode that passed the
   constraints), and the best *cheaper model* (a lower USD per request than the first); if a kind is
-  missing, the next best-ranked model fills the slot ("next best ranked"). ``record.candidates.<step>`` pins them instead.
+  missing, the next best-ranked model fills the slot ("next best ranked"); when all picks share one
+  provider, the best offering on another provider joins them. ``record.candidates.<step>`` pins them instead.
 - the default is the compared candidate with the best shortlist rank; the fallback is the next best
   on *another provider*, preferring other processing regions (``record.fallback.different_region``).
   ``record.decision.<step>`` pins them instead.
@@ -34,6 +35,7 @@ from .mdr import (
     Evaluation,
     Fact,
     Level,
+    MEASURED_LABELS,
     MatrixRow,
     Record,
     RecordConfig,
@@ -41,8 +43,10 @@ from .mdr import (
     Trigger,
     COMPARISON_COLUMNS,
     comparison_levels,
+    fmt_value,
     normalise_text,
     record_config,
+    short_source,
 )
 from .scenario import Scenario, Step
 
@@ -128,34 +132,50 @@ def scenario_to_dict(scenario: Scenario) -> dict:
 def pick_candidates(ranked: pd.DataFrame, n: int = 3) -> pd.DataFrame:
     """Three candidates from a step's ranked shortlist, by the rules in the module docstring.
 
-    Returns the picked ranked rows (in pick order) with a ``picked_as`` column. Scored rows are used
-    when there are any, else every passed row in the shortlist's order. Introduced in
-    ``06_model_decision_record.ipynb``.
+    Scored rows are searched first, then passed rows that could not be scored (a missing speed or
+    score; their ``rank`` is empty). After the three kinds, empty slots are filled by the next best
+    model on a provider not yet picked, then the next best model, then the same model on another
+    provider (a natural fallback: same behaviour, other failure domain). When every pick runs on one
+    provider, the best offering on another provider joins as a fourth candidate, so that a fallback
+    can live elsewhere. Returns the picked ranked rows in pick order with a ``picked_as`` column. Introduced in ``06_model_decision_record.ipynb``.
     """
-    pool = ranked[ranked["scored"]] if ranked["scored"].any() else ranked
-    pool = pool.reset_index(drop=True)
+    pool = ranked.reset_index(drop=True)
+    scored = pool["scored"].astype(bool)
     picked: list[tuple[int, str]] = []
     used_models: set[str] = set()
+    used_providers: set[str] = set()
 
-    def take(mask: pd.Series, label: str) -> int | None:
-        ok = mask & ~pool["model_id"].isin(used_models)
-        if not ok.any():
-            return None
-        i = int(np.flatnonzero(ok.to_numpy())[0])
-        picked.append((i, label))
-        used_models.add(pool.loc[i, "model_id"])
-        return i
+    def take(mask: pd.Series, label: str, distinct_model: bool = True) -> int | None:
+        ok = mask & ~pool.index.isin([i for i, _ in picked])
+        if distinct_model:
+            ok &= ~pool["model_id"].isin(used_models)
+        for tier in (scored, ~scored):
+            idx = np.flatnonzero((ok & tier).to_numpy())
+            if len(idx):
+                i = int(idx[0])
+                picked.append((i, label))
+                used_models.add(pool.loc[i, "model_id"])
+                used_providers.add(pool.loc[i, "provider"])
+                return i
+        return None
 
-    closed_api = (pool["access_mode"] == "managed-api") & (pool["openness"] == "closed")
-    first = take(closed_api, PICKED_AS[0])
+    everything = pd.Series(True, index=pool.index)
+    first = take((pool["access_mode"] == "managed-api") & (pool["openness"] == "closed"), PICKED_AS[0])
     if first is None:
         first = take(pool["access_mode"] == "managed-api", PICKED_AS[0])
     take(pool["openness"].isin(OPEN), PICKED_AS[2])
     if first is not None:
         take(pool["usd_per_request"] < pool.loc[first, "usd_per_request"], PICKED_AS[1])
-    while len(picked) < min(n, pool["model_id"].nunique()):
-        if take(pd.Series(True, index=pool.index), "next best ranked") is None:
+    while len(picked) < min(n, len(pool)):
+        if (take(~pool["provider"].isin(used_providers), "next best ranked") is None
+                and take(everything, "next best ranked") is None
+                and take(~pool["provider"].isin(used_providers), "same model, another provider",
+                         distinct_model=False) is None):
             break
+    if len(used_providers) == 1 and picked:
+        # every pick runs on one provider: a fallback needs another one, so the best of those joins
+        if take(~pool["provider"].isin(used_providers), "another provider (for the fallback)") is None:
+            take(~pool["provider"].isin(used_providers), "another provider (for the fallback)", distinct_model=False)
     rows = pool.loc[[i for i, _ in picked]].copy()
     rows["picked_as"] = [label for _, label in picked]
     return rows.reset_index(drop=True)
@@ -167,34 +187,37 @@ def _regions_of(table: pd.DataFrame, offering_id: str) -> set[str]:
     return set() if v is None or (isinstance(v, float) and math.isnan(v)) or v == "" else set(str(v).split(";"))
 
 
-def choose_decision(picked: pd.DataFrame, table: pd.DataFrame, step: str,
-                    different_region: bool = True) -> StepDecision:
-    """Default = the picked candidate with the best shortlist rank; fallback = the best-ranked other
-    candidate on another provider, preferring other processing regions when ``different_region``.
-    ``table`` is the shortlist's candidate table (for regions). Introduced in
-    ``06_model_decision_record.ipynb``."""
+def choose_decision(picked: pd.DataFrame, table: pd.DataFrame, step: str, different_region: bool = True,
+                    latency_target_s: float | None = None) -> StepDecision:
+    """Default = the picked candidate with the best shortlist rank (unscored ones last); fallback =
+    another candidate on *another provider*, preferring, in this order, one whose typical latency is
+    known and within ``latency_target_s``, one in other processing regions (when
+    ``different_region``), then the better rank. ``table`` is the shortlist's candidate table (for
+    regions). Introduced in ``06_model_decision_record.ipynb``."""
     if picked.empty:
         raise fail("draft_record()", f"step '{step}'", "no offering passed the hard constraints",
                    "relax a constraint, add offerings to the catalog, or leave the step out (record.steps)")
     order = picked.assign(_r=picked["rank"].astype(float).fillna(np.inf)).sort_values(["_r", "offering_id"], kind="stable")
     default = order.iloc[0]
     others = order.iloc[1:]
-    other_prov = others[others["provider"] != default["provider"]]
+    other_prov = others[others["provider"] != default["provider"]].copy()
     why_d = (f"best shortlist rank ({int(default['rank'])}) among the compared candidates"
-             if pd.notna(default["rank"]) else "first compared candidate (not scored)")
+             if pd.notna(default["rank"]) else "first compared candidate (none could be scored)")
     if other_prov.empty:
         fb = others.iloc[0] if len(others) else None
         why_f = "no compared candidate on another provider" if fb is not None else "no other candidate"
     else:
+        lat = pd.to_numeric(other_prov["typical_latency_s"], errors="coerce")
+        other_prov["_fast"] = lat.notna() & ((lat <= latency_target_s) if latency_target_s is not None else True)
+        dreg = _regions_of(table, default["offering_id"])
+        other_prov["_elsewhere"] = [bool(different_region) and _regions_of(table, o) != dreg
+                                    for o in other_prov["offering_id"]]
+        other_prov = other_prov.sort_values(["_fast", "_elsewhere", "_r"], ascending=[False, False, True], kind="stable")
         fb = other_prov.iloc[0]
-        why_f = "next best on another provider"
-        if different_region:
-            dreg = _regions_of(table, default["offering_id"])
-            diff = [i for i in range(len(other_prov))
-                    if _regions_of(table, other_prov.iloc[i]["offering_id"]) != dreg]
-            if diff:
-                fb = other_prov.iloc[diff[0]]
-                why_f += " and in other regions"
+        why_f = "best remaining candidate on another provider"
+        why_f += ", within the latency target" if fb["_fast"] else ", NOT known to meet the latency target"
+        if fb["_elsewhere"]:
+            why_f += ", in other regions"
     why = f"default: {why_d}; fallback: {why_f}"
     return StepDecision(step=step, default=str(default["offering_id"]),
                         fallback=None if fb is None else str(fb["offering_id"]), why=why)
@@ -282,11 +305,14 @@ def candidate_facts(catalog: Catalog, scenario: Scenario, step: Step, ranked_row
             f[col] = Fact(_val(off[col]), osrc, oday)
     f["usd_per_request"] = Fact(_val(ranked_row["usd_per_request"]), _computed(f"the step's token mix at {osrc} prices"),
                                 oday, "computed")
-    f["usd_per_month"] = Fact(_val(cost_row["usd_per_month"]),
-                              _computed("workbench.cost.step_costs; volume, retries and escalations are scenario assumptions"),
-                              oday, "computed")
-    f["cost_per_success_usd"] = Fact(_val(cost_row["usd_per_success"]), _computed("workbench.cost.step_costs"), oday,
-                                     "computed")
+    f["usd_per_month"] = Fact(_val(cost_row["usd_per_month_model"]),
+                              _computed("workbench.cost.step_costs, model calls with retries; volume and success "
+                                        "rate are scenario assumptions"), oday, "computed")
+    f["usd_per_month_with_escalations"] = Fact(_val(cost_row["usd_per_month"]),
+                                               _computed("workbench.cost.step_costs, model calls plus human "
+                                                         "escalations (scenario assumptions)"), oday, "computed")
+    f["cost_per_success_usd"] = Fact(_val(cost_row["usd_per_success"]),
+                                     _computed("workbench.cost.step_costs, escalations included"), oday, "computed")
     f["typical_latency_s"] = Fact(_val(ranked_row["typical_latency_s"]),
                                   _computed(f"median speed from {ssrc} + the scenario's network/retrieval assumptions"),
                                   sday, "computed")
@@ -377,7 +403,8 @@ def evaluations_from_frame(df: pd.DataFrame, file: str = "<evaluations>") -> lis
     for r in df.to_dict(orient="records"):
         out.append(Evaluation(step=str(r["step"]), candidate=str(r["candidate"]), n_cases=int(r["n_cases"]),
                               success_rate=_val(r["success_rate"]), cost_per_success_usd=_val(r.get("cost_per_success_usd")),
-                              source=str(r["source"]), as_of=_day(r["as_of"]), label=str(r.get("label") or "measured")))
+                              source=str(r["source"]), as_of=_day(r["as_of"]), label=str(r.get("label") or "measured"),
+                              task=r["task"] if isinstance(r.get("task"), str) and r.get("task") else None))
     return out
 
 
@@ -404,37 +431,42 @@ def build_matrix(scenario: Scenario, steps: list[Step], record_parts: dict) -> l
         if c is None or name not in c.facts or c.facts[name].value is None:
             return "unknown"
         fx = c.facts[name]
-        v = fx.value
-        txt = f"{v:,.4g}" if isinstance(v, float) else str(v)
         when = fx.as_of.isoformat() if fx.as_of else "undated"
-        src = fx.source if not fx.source.startswith("computed") else "computed"
-        return f"{txt}{unit} ({src}, {when})"
+        return f"{fmt_value(fx.value)}{unit} ({short_source(fx.source)}, {when})"
 
     def quality(d, c, fb):
-        txt = f"{d.default} {c.facts['quality'].note} {cite(c, 'quality')}, percentile {c.fact('quality_percentile')}"
+        pct = c.fact("quality_percentile")
+        txt = (f"{d.default} {c.facts['quality'].note} {cite(c, 'quality')}, "
+               + (f"percentile {pct:.0f} of the shortlist" if pct is not None else "no score"))
         if "quality_second" in c.facts:
             txt += f"; cross-check {c.facts['quality_second'].note} {cite(c, 'quality_second')}"
         else:
             txt += "; no second source scores it"
+        if c.fact("quality_flags"):
+            txt += f"; cross-source flags: {c.fact('quality_flags')}"
         cc = record_parts["correlations"].get(d.step)
         if cc:
             txt += f"; {cc}"
         ev = [e for e in evals if e.step == d.step and e.candidate == d.default]
         txt += (f"; golden set {_pct(ev[0].success_rate)} on {ev[0].n_cases} cases ({ev[0].label})" if ev
-                else "; no golden-set result yet")
+                else "; the default has no golden-set result yet")
+        others = [e for e in evals if e.step == d.step and e.candidate != d.default]
+        txt += "".join(f"; {e.candidate} {_pct(e.success_rate)} on {e.n_cases} {e.task or ''} cases ({e.label})"
+                       for e in others)
         return txt
 
     total_month = sum(c.fact("usd_per_month") or 0 for (s, o), c in cand.items()
                       if any(d.step == s and d.default == o for d in decisions))
     budget = scenario.budget_usd_per_month
-    money = (f"Defaults together: {total_month:,.2f} USD/month"
-             + (f" of a {budget:,.0f} USD budget" if budget else "")
-             + " (computed from dated list prices; volumes and retries are scenario assumptions).")
+    money = (f"Defaults together: {total_month:,.2f} USD/month of model calls"
+             + (f" against a {budget:,.0f} USD budget" if budget else "")
+             + " (computed from dated list prices; volumes, token mixes and retries are scenario assumptions).")
 
     def lat(d, c, fb):
         st = stepmap[d.step]
+        tgt = f"targets {fmt_value(st.latency.total_s)} s, p95 {fmt_value(st.latency.p95_s)} s"
         return (f"{d.default} typical {cite(c, 'typical_latency_s', ' s')}, p95 {_fmt_num(c.fact('p95_latency_s'))} s "
-                f"(targets {st.latency.total_s} s / p95 {st.latency.p95_s} s), {_fmt_num(c.fact('usd_per_month'))} USD/month")
+                f"({tgt}), {_fmt_num(c.fact('usd_per_month'))} USD/month for model calls")
 
     def ctx(d, c, fb):
         st = stepmap[d.step]
@@ -458,7 +490,7 @@ def build_matrix(scenario: Scenario, steps: list[Step], record_parts: dict) -> l
         lic = f"licence {c.fact('license')} (commercial use {c.fact('commercial_use')}" + (
             f", {red} red flags" if red is not None else "") + ")"
         return (f"{d.default} trains on prompts {_yn(c.fact('trains_on_data'))}, ZDR {_yn(c.fact('zero_data_retention'))}, "
-                f"regions {c.fact('regions') or 'unknown'} ({c.facts['regions'].source}); {lic}")
+                f"regions {c.fact('regions') or 'unknown'} ({short_source(c.facts['regions'].source)}); {lic}")
 
     def ops(d, c, fb):
         use = c.fact("limit_use")
@@ -500,9 +532,7 @@ def build_matrix(scenario: Scenario, steps: list[Step], record_parts: dict) -> l
 
 
 def _fmt_num(v: Any) -> str:
-    if v is None:
-        return "unknown"
-    return f"{v:,.4g}" if isinstance(v, float) else str(v)
+    return fmt_value(v)
 
 
 def _yn(v: Any) -> str:
@@ -563,11 +593,11 @@ def build_triggers(cfg: RecordConfig, scenario: Scenario, decisions: list[StepDe
         c = cand.get((d.step, d.default))
         if th.get("golden_set_drop_pp") is not None:
             ev = sorted([e for e in evaluations if e.step == d.step and e.candidate == d.default],
-                        key=lambda e: (e.label != "measured", -(e.n_cases or 0)))
+                        key=lambda e: (e.label not in MEASURED_LABELS, -(e.n_cases or 0)))
             if ev and ev[0].success_rate is not None:
                 out.append(Trigger("golden_set_drop_pp", float(th["golden_set_drop_pp"]), d.step, d.default, {
                     "success_rate": ev[0].success_rate, "n_cases": ev[0].n_cases, "label": ev[0].label,
-                    "source": ev[0].source, "as_of": ev[0].as_of}))
+                    "task": ev[0].task, "source": ev[0].source, "as_of": ev[0].as_of}))
         if th.get("dominated") and c is not None:
             out.append(Trigger("dominated", None, d.step, d.default, {
                 "quality": c.fact("quality"), "usd_per_request": c.fact("usd_per_request"),
@@ -601,7 +631,7 @@ def draft_record(scenario: Scenario, catalog: Catalog, *, config: RecordConfig |
     it also moves the shortlist's analysis date). Introduced in ``06_model_decision_record.ipynb``.
     """
     from .cost import step_costs
-    from .crosscheck import latest_scores, rank_correlations
+    from .crosscheck import crosscheck, latest_scores, rank_correlations
     from .diligence import diligence_for_scenario
     from .latency import latency_table, rate_limit_headroom
     from .shortlist import candidates as build_candidates, shortlist
@@ -662,6 +692,9 @@ def draft_record(scenario: Scenario, catalog: Catalog, *, config: RecordConfig |
                 if pd.notna(r0.get("spearman_rho")):
                     correlations[st.name] = (f"{bench} vs {sb}: Spearman rho {float(r0['spearman_rho']):.2f} over "
                                              f"{int(r0['n_models'])} models scored by both")
+        cc = crosscheck(catalog, scenario.as_of, model_ids=list(picked["model_id"]))
+        qflags = cc.flags[cc.flags["benchmark"].isin([bench] + ([sb] if second is not None else []))]
+        qflags = qflags.groupby("model_id")["check"].agg(lambda x: "; ".join(sorted(set(x))))
         tab = cand_table.table.set_index("offering_id")
         cands: list[Candidate] = []
         for _, r in picked.iterrows():
@@ -676,6 +709,9 @@ def draft_record(scenario: Scenario, catalog: Catalog, *, config: RecordConfig |
                 sec["benchmark"] = sb
             facts = candidate_facts(catalog, scenario, st, r, tab.loc[oid], costs.loc[oid], lat.loc[oid],
                                     head.loc[oid], len(ranked), pct_v, sec, diligence)
+            if r["model_id"] in qflags.index:
+                facts["quality_flags"] = Fact(qflags[r["model_id"]], _computed("workbench.crosscheck"), scenario.as_of,
+                                              "computed")
             cands.append(Candidate(step=st.name, offering_id=oid, model_id=r["model_id"], provider=r["provider"],
                                    access_mode=r["access_mode"], picked_as=r["picked_as"], facts=facts))
         levels = _levels(comparison_levels(_inputs_for_levels(cands, st), scenario.budget_usd_per_month,
@@ -686,7 +722,8 @@ def draft_record(scenario: Scenario, catalog: Catalog, *, config: RecordConfig |
             why = "pinned in the scenario's record.decision"
             decisions.append(StepDecision(st.name, dec["default"], dec.get("fallback"), why))
         else:
-            decisions.append(choose_decision(picked, cand_table.table, st.name, cfg.fallback_different_region))
+            decisions.append(choose_decision(picked, cand_table.table, st.name, cfg.fallback_different_region,
+                                             st.latency.total_s))
         all_cands += cands
 
     day = scenario.as_of
@@ -795,7 +832,7 @@ def decided_steps(scenario: Scenario, config: RecordConfig | None = None) -> lis
 
 
 def _read_rows(path: str | Path) -> tuple[pd.DataFrame, str]:
-    """A CSV or JSON (a list of objects, or {"results": [...]}) table of strings/values, index = row numbers."""
+    """A CSV or JSON (a list of objects, or {"results": [...]}) table, index = row numbers."""
     import json
 
     from .catalog import read_csv_strings
@@ -813,7 +850,7 @@ def _read_rows(path: str | Path) -> tuple[pd.DataFrame, str]:
         if isinstance(data, dict):
             data = data.get("results", data.get("summary"))
         if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
-            raise fail(display, "top level", "must be a list of result objects (or {\"results\": [...]})",
+            raise fail(display, "top level", 'must be a list of result objects (or {"results": [...]})',
                        "pass the summary the eval command wrote")
         df = pd.DataFrame(data)
         df.index = pd.RangeIndex(1, 1 + len(df))
@@ -821,17 +858,60 @@ def _read_rows(path: str | Path) -> tuple[pd.DataFrame, str]:
     return read_csv_strings(p, display), display
 
 
+def _is_eval_results(path: str | Path) -> bool:
+    """True for a results file written by ``python -m workbench eval --out`` (JSON Lines)."""
+    from .evals.adapters.replay import RESULTS_FORMAT
+    try:
+        with open(path, encoding="utf-8") as fh:
+            first = fh.readline()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return f'"format": "{RESULTS_FORMAT}"' in first or f'"format":"{RESULTS_FORMAT}"' in first
+
+
+def results_by_task(path: str | Path) -> pd.DataFrame:
+    """A golden-set run (``python -m workbench eval --out FILE``) summarised per task with the eval
+    package's own :func:`workbench.evals.summarize`: ``candidate`` (the priced offering id when the run
+    had one, else the run's candidate name, e.g. ``rules``), ``task``, ``n_cases``, ``success_rate``,
+    ``cost_per_success_usd``, ``label`` (the run's provenance), ``source`` and ``as_of``.
+    Introduced in ``06_model_decision_record.ipynb``."""
+    from .evals.adapters.replay import read_results_file
+    from .evals.report import summarize
+
+    meta, rows = read_results_file(path)
+    df = pd.DataFrame(rows)
+    if df.empty:
+        raise fail(str(path), "file", "has no result rows", "pass a results file with at least one case")
+    candidate = meta.get("offering_id") or meta.get("candidate") or Path(path).stem
+    sha = str(meta.get("golden_sha256") or "")[:12]
+    source = f"golden set {meta.get('golden', '?')}" + (f" (sha256 {sha})" if sha else "") + f", run {Path(path).name}"
+    out = []
+    for task, g in df.groupby("task", sort=True):
+        s = summarize(g.assign(candidate=candidate)).iloc[0]
+        out.append({"candidate": candidate, "task": task, "n_cases": int(s["cases"]),
+                    "success_rate": float(s["success_rate"]),
+                    "cost_per_success_usd": None if pd.isna(s["cost_per_success_usd"]) else float(s["cost_per_success_usd"]),
+                    "label": str(meta.get("provenance") or "measured"), "source": source,
+                    "as_of": meta.get("as_of")})
+    return pd.DataFrame(out)
+
+
 def load_results_summary(path: str | Path) -> pd.DataFrame:
-    """A golden-set results summary for ``review``: one row per candidate with ``candidate`` (offering
-    id or ``rule-baseline``), ``success_rate`` (0..1) and optional ``step``, ``n_cases``, ``source``,
-    ``as_of``, ``label``. CSV or JSON. Every bad cell is reported with its row and column."""
+    """Golden-set results for ``review --results`` and ``decide --results``: a results file written by
+    ``python -m workbench eval --out`` (summarised per task by :func:`results_by_task`), or a CSV/JSON
+    summary with ``candidate`` (offering id or ``rules``), ``success_rate`` (0..1) and optional
+    ``step``, ``task``, ``n_cases``, ``cost_per_success_usd``, ``source``, ``as_of``, ``label``.
+    Every bad cell is reported with its row and column. Introduced in ``06_model_decision_record.ipynb``."""
+    if _is_eval_results(path):
+        return results_by_task(path)
     df, display = _read_rows(path)
     problems = []
     for col in ("candidate", "success_rate"):
         if col not in df.columns:
             problems.append(Problem(display, "header", f"column '{col}' is missing",
-                                    "a results summary needs candidate and success_rate (optional: step, n_cases, "
-                                    "source, as_of, label); " + did_you_mean(col, df.columns)))
+                                    "a results summary needs candidate and success_rate (optional: step, task, "
+                                    "n_cases, source, as_of, label), or pass the file `eval --out` wrote; "
+                                    + did_you_mean(col, df.columns)))
     if problems:
         raise WorkbenchError(problems)
     rate = pd.to_numeric(df["success_rate"], errors="coerce")
@@ -854,13 +934,25 @@ def load_results_summary(path: str | Path) -> pd.DataFrame:
     out["success_rate"] = rate
     if "n_cases" in out:
         out["n_cases"] = pd.to_numeric(out["n_cases"]).astype(int)
-    if "step" in out:
-        out["step"] = out["step"].replace("", None)
+    for col in ("step", "task"):
+        if col in out:
+            out[col] = out[col].replace("", None)
     return out.reset_index(drop=True)
 
 
-def load_evaluations(path: str | Path) -> list[Evaluation]:
-    """Golden-set results to record with a decision (``decide --results``): a summary as for
-    :func:`load_results_summary` that also has ``step``, ``n_cases``, ``source`` and ``as_of``."""
+def load_evaluations(path: str | Path, scenario: Scenario, config: RecordConfig | None = None) -> list[Evaluation]:
+    """Golden-set results to record with a decision (``decide --results``), one :class:`Evaluation`
+    per step and candidate. An ``eval`` results file is split by task and mapped to steps by the
+    scenario's ``record.golden_tasks`` (step -> task); a CSV/JSON summary needs ``step``, ``n_cases``,
+    ``source`` and ``as_of`` columns. Introduced in ``06_model_decision_record.ipynb``."""
+    cfg = config if config is not None else record_config(scenario)
     df = load_results_summary(path)
-    return evaluations_from_frame(df, str(path))
+    if "task" in df.columns and "step" not in df.columns:
+        if not cfg.golden_tasks:
+            raise fail(scenario.path, "record.golden_tasks", "is missing, so results by task cannot be matched to steps",
+                       "map each step to its golden-set task, e.g. golden_tasks: {classify_intent: classify}")
+        by_task: dict[str, list[str]] = {}
+        for step, task in cfg.golden_tasks.items():
+            by_task.setdefault(task, []).append(step)
+        df = df[df["task"].isin(list(by_task))].assign(step=lambda d: d["task"].map(by_task)).explode("step")
+    return evaluations_from_frame(df.reset_index(drop=True), str(path))

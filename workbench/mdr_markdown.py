@@ -43,6 +43,7 @@ from .mdr import (
     StepDecision,
     Trigger,
     comparison_frame,
+    fmt_value,
     normalise_items,
     normalise_text,
 )
@@ -145,52 +146,57 @@ def _bullets(items: list[str]) -> str:
 
 
 def _fmt(v: Any) -> str:
-    if v is None:
-        return "unknown"
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, float):
-        if v.is_integer() and abs(v) >= 1:
-            return f"{v:,.0f}"
-        return f"{v:,.6g}" if abs(v) < 1000 else f"{v:,.0f}"
-    if isinstance(v, int):
-        return f"{v:,}"
-    return str(v)
+    return fmt_value(v)
 
 
-def _cite(f: Fact | None, unit: str = "") -> str:
-    """'lmarena_text_full 1,402 (LMArena text, 2026-10-08)' for a fact; 'unknown' when absent;
-    computed numbers say 'computed' and the date of their inputs."""
-    if f is None or f.value is None:
-        return "unknown"
-    src = "computed" if f.source.startswith("computed") else f.source
-    where = ", ".join(x for x in (src, f.as_of.isoformat() if f.as_of else "no date") if x)
-    note = f"{f.note} " if f.note and f.note != "computed" else ""
-    return f"{note}{_fmt(f.value)}{unit} ({where})"
+class _Sources:
+    """Numbers the sources cited in the candidates table: [1], [2], ... in order of first use."""
+
+    def __init__(self):
+        self.order: list[str] = []
+
+    def ref(self, f: Fact | None) -> str:
+        if f is None:
+            return "no source"
+        when = f.as_of.isoformat() if f.as_of else "no date"
+        if not f.source or f.source.startswith("computed"):
+            return f"computed, {when}"
+        if f.source not in self.order:
+            self.order.append(f.source)
+        return f"[{self.order.index(f.source) + 1}], {when}"
+
+    def cite(self, f: Fact | None, unit: str = "") -> str:
+        if f is None or f.value is None:
+            return "unknown"
+        note = f"{f.note} " if f.note and f.note != "computed" else ""
+        return f"{note}{_fmt(f.value)}{unit} ({self.ref(f)})"
+
+    def listing(self) -> str:
+        return "\n".join(f"{i}. {s}" for i, s in enumerate(self.order, start=1))
 
 
-def _candidates_table(record: Record) -> pd.DataFrame:
+def _candidates_table(record: Record, src: _Sources) -> pd.DataFrame:
     rows = []
     for c in record.candidates:
         f = c.facts.get
+        lic = f"{c.fact('license') or 'unknown'}; commercial use: {c.fact('commercial_use') or 'unknown'}"
+        lic += "; checked" if c.fact("licence_checked") is True else "; NOT checked"
+        if c.fact("licence_red_flags"):
+            lic += f"; {c.fact('licence_red_flags')} red flag(s)"
         rows.append({
             "step": c.step, "offering": c.offering_id, "picked as": c.picked_as,
-            "quality": _cite(f("quality")), "cross-check": _cite(f("quality_second")),
+            "quality": src.cite(f("quality")) + (f"; flags: {c.fact('quality_flags')}" if c.fact("quality_flags") else ""),
+            "cross-check": src.cite(f("quality_second")),
             "USD/Mtok in / out": (f"{_fmt(c.fact('usd_per_mtok_in'))} / {_fmt(c.fact('usd_per_mtok_out'))} "
-                                  f"({_cite_source(f('usd_per_mtok_in'))})"),
-            "USD/month": _cite(f("usd_per_month")),
-            "cost per success": _cite(f("cost_per_success_usd"), " USD"),
-            "typical latency": _cite(f("typical_latency_s"), " s"),
-            "licence": f"{c.fact('license') or 'unknown'}; commercial use: {c.fact('commercial_use') or 'unknown'}"
-                       + ("; checked" if c.fact("licence_checked") is True else "; NOT checked"),
+                                  f"({src.ref(f('usd_per_mtok_in'))})"),
+            "USD/month (model calls)": src.cite(f("usd_per_month")),
+            "USD per success": src.cite(f("cost_per_success_usd")),
+            "typical / p95 latency": f"{src.cite(f('typical_latency_s'), ' s')} / {_fmt(c.fact('p95_latency_s'))} s",
+            "privacy": (f"trains: {_fmt(c.fact('trains_on_data'))}; ZDR: {_fmt(c.fact('zero_data_retention'))}; "
+                        f"regions: {c.fact('regions') or 'unknown'} ({src.ref(f('regions'))})"),
+            "licence": f"{lic} ({src.ref(f('license'))})",
         })
     return pd.DataFrame(rows)
-
-
-def _cite_source(f: Fact | None) -> str:
-    if f is None:
-        return "no source"
-    return ", ".join(x for x in (f.source, f.as_of.isoformat() if f.as_of else "no date") if x)
 
 
 def _decision_table(record: Record) -> pd.DataFrame:
@@ -253,9 +259,13 @@ def render_markdown(record: Record) -> str:
         out += [EMPTY, ""]
 
     sec("candidates")
-    out += ["Every number carries its source and the date it describes; `computed` numbers are derived by the "
-            "workbench from the dated prices and the scenario's volumes (assumptions).", "",
-            _table_or_empty(_candidates_table(record)), ""]
+    src = _Sources()
+    table = _candidates_table(record, src)
+    out += ["Every number carries its source [n] and the date it describes; `computed` numbers are derived by "
+            "the workbench from dated inputs and the scenario's assumptions (volumes, token mix, success rates).",
+            "", _table_or_empty(table), ""]
+    if src.order:
+        out += ["Sources:", "", src.listing(), ""]
 
     sec("comparison")
     if record.chart:
@@ -410,7 +420,8 @@ def _facts_to_record_parts(facts: dict, file: str) -> dict:
                      for i, d in enumerate(_need(facts, "decisions", "", file) or [])]
         evals = [Evaluation(step=e["step"], candidate=e["candidate"], n_cases=int(e["n_cases"]),
                             success_rate=e.get("success_rate"), cost_per_success_usd=e.get("cost_per_success_usd"),
-                            source=e.get("source") or "", as_of=_date(e.get("as_of")), label=e.get("label") or "measured")
+                            source=e.get("source") or "", as_of=_date(e.get("as_of")), label=e.get("label") or "measured",
+                            task=e.get("task"))
                  for e in facts.get("evaluations") or []]
         triggers = [Trigger(kind=t["kind"], threshold=t.get("threshold"), step=t.get("step"),
                             offering_id=t.get("offering_id"), baseline=dict(t.get("baseline") or {}))

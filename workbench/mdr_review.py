@@ -174,8 +174,11 @@ def _check_golden(t: Trigger, catalog: Catalog, on: dt.date, results: pd.DataFra
     if results is None:
         return "not given", False, "not checked: pass --results FILE (a newer golden-set result)"
     r = results[results["candidate"] == t.offering_id]
+    task = t.baseline.get("task")
+    if "task" in r and task:
+        r = r[r["task"].isna() | (r["task"] == task)]
     if "step" in r and t.step is not None:
-        r = r[r["step"].isna() | (r["step"] == t.step)] if r["step"].isna().any() else r[r["step"] == t.step]
+        r = r[r["step"].isna() | (r["step"] == t.step)]
     if r.empty:
         return "no result", False, f"the results file has no result for {t.offering_id}"
     row = r.iloc[-1]

@@ -27,7 +27,8 @@ def add_arguments(p):
                    help="the number of a record in --out that this one replaces: the old record's status becomes "
                         "'superseded' and both link to each other (the only edit ever made to an existing record)")
     p.add_argument("--results", metavar="FILE", default=None,
-                   help="golden-set results to record (a summary written by `python -m workbench eval`)")
+                   help="golden-set results to record: a file written by `python -m workbench eval --out` (mapped "
+                        "to steps by the scenario's record.golden_tasks), or a CSV summary")
 
 
 def run(args) -> int:
@@ -51,7 +52,7 @@ def run(args) -> int:
         if old.status == "superseded":
             raise fail(str(old_path), "front matter: status", f"is already superseded by {old.superseded_by}",
                        "supersede the newest record instead")
-    evaluations = load_evaluations(args.results) if args.results else None
+    evaluations = load_evaluations(args.results, scenario) if args.results else None
     number = next_number(out)
     if as_of is not None:
         scenario = dataclasses.replace(scenario, as_of=dt.date.fromisoformat(as_of))

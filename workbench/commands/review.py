@@ -16,7 +16,8 @@ def add_arguments(p):
                    help="the review date YYYY-MM-DD (default: the catalog's newest as_of, so the answer depends on "
                         "the data, not on today's date)")
     p.add_argument("--results", metavar="FILE", default=None,
-                   help="a newer golden-set results summary (for the golden-set drop trigger)")
+                   help="a newer golden-set result (a file `python -m workbench eval --out` wrote, or a CSV summary) "
+                        "for the golden-set drop trigger")
     p.add_argument("--volume", metavar="N", type=float, default=None,
                    help="observed requests per month of the step the volume trigger watches")
     p.add_argument("--format", choices=("table", "json"), default="table")
