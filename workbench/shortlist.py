@@ -668,7 +668,7 @@ def _weights(weights, scenario: Scenario, step: Step) -> dict[str, float]:
     if total <= 0:
         raise fail(file, where, "weights are all zero",
                    "give at least one of quality, cost, latency a positive weight")
-    return {k: v / total for k, v in w.items()}
+    return {k: round(v / total, SCORE_DECIMALS) for k, v in w.items()}  # 0.6, not 0.6000000000000001
 
 
 def _quality_lookup(c: Candidates, scenario: Scenario, step: Step, needed: bool) -> tuple[str, pd.DataFrame, bool]:

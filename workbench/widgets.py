@@ -186,26 +186,22 @@ class ShortlistDashboard:
         self.view = self.refresh()
 
     def refresh(self) -> ShortlistView:
-        """Recompute from the current values and redraw the three outputs."""
-        from IPython.display import display
-
+        """Recompute from the current values and redraw the three outputs. The outputs are set as
+        widget state (``Output.outputs``), not printed inside ``with output:``, so nothing leaks
+        into the notebook cell that changed a control (which would break nbval's comparison)."""
         view = shortlist_update(self.candidates, self.scenario, top=self.top, **self.values(), **self.options)
         self.view = view
         self.summary.value = _html_escape(view.summary)
         for out in (self.out_table, self.out_excluded, self.out_plot):
-            out.clear_output(wait=True)
+            out.outputs = ()
         if view.error:
-            with self.out_table:
-                print(view.error)
+            self.out_table.append_stdout(view.error + "\n")
             return view
-        with self.out_table:
-            display(view.table)
-        with self.out_excluded:
-            display(view.why_excluded)
+        self.out_table.append_display_data(view.table)
+        self.out_excluded.append_display_data(view.why_excluded)
         if self.plot:
             from .plots import pareto_plot
-            with self.out_plot:
-                display(pareto_plot(view.result))
+            self.out_plot.append_display_data(pareto_plot(view.result))
         return view
 
 
