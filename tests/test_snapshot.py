@@ -357,6 +357,20 @@ def test_a_missing_raw_file_names_it_and_the_fix(tmp_path):
     assert "livebench_2026_01_08.csv" in str(e.value) and "the livebench file is missing under --shared" in str(e.value)
 
 
+def test_a_raw_file_that_is_not_json_or_not_utf8_names_the_file(tmp_path):
+    shared = tmp_path / "shared"
+    shutil.copytree(SHARED, shared)
+    lb = shared / "lmarena_arena_catalog" / "leaderboard-text.json"
+    lb.write_text('{"full": {"gpt-5.1": {"rating": 1420.8,}}}')
+    with pytest.raises(WorkbenchError, match=r"leaderboard-text.json: line 1, column \d+: not valid JSON"):
+        build_snapshot(shared, AS_OF, CURATION)
+    gp = shared / "gpu_rental_index_joshhmckee" / "gpu_rental_index_daily_2026-03-06_to_2026-08-22.csv"
+    lb.write_text((SHARED / "lmarena_arena_catalog" / "leaderboard-text.json").read_text())
+    gp.write_bytes(b"date,neocloud-H100\n2026-07-15,2.66\xff\n")
+    with pytest.raises(WorkbenchError, match="the file is not UTF-8 text"):
+        build_snapshot(shared, AS_OF, CURATION)
+
+
 def test_a_malformed_curation_csv_row_is_reported_by_row(tmp_path):
     cur = _copy_curation(tmp_path)
     with (cur / "offerings.csv").open("a") as fh:

@@ -462,9 +462,16 @@ def _raw_path(shared: Path, cur: Curation, key: str, field_name: str = "path") -
     return p
 
 
+def _read_text(p: Path) -> str:
+    try:
+        return p.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise fail(str(p), f"byte {e.start}", "the file is not UTF-8 text", "pass the file as downloaded") from None
+
+
 def _read_json_file(p: Path) -> object:
     try:
-        return json.loads(p.read_text(encoding="utf-8-sig"))
+        return json.loads(_read_text(p))
     except json.JSONDecodeError as e:
         raise fail(str(p), f"line {e.lineno}, column {e.colno}", f"not valid JSON ({e.msg})",
                    "pass the file as downloaded") from None
@@ -472,7 +479,7 @@ def _read_json_file(p: Path) -> object:
 
 def _read_raw_csv(p: Path, required: tuple[str, ...]) -> tuple[pd.DataFrame, list[str]]:
     """A raw CSV as strings; rows whose field count differs from the header are dropped and named in notes."""
-    rows = list(csv.reader(io.StringIO(p.read_text(encoding="utf-8-sig"), newline="")))
+    rows = list(csv.reader(io.StringIO(_read_text(p), newline="")))
     if not rows:
         raise fail(str(p), "row 1", "the file is empty", "pass the file as downloaded")
     header, notes, good = rows[0], [], []
