@@ -606,10 +606,12 @@ def _speed(b: _Build, c: pd.Series, where: str) -> dict | None:
         if any(v.empty for v in vals.values()):
             b.problem(OF, where, f"Artificial Analysis has no measured speed for '{slug}'", "leave speed empty", column="speed")
             return None
+        shown = aa.tables["models"].loc[aa.tables["models"]["model_id"].isin(their), "name"]
+        variant = f" ('{shown.iloc[0]}', the setting AA measured)" if len(shown) else ""
         return {"output_tokens_per_s": float(vals["aa_median_output_tokens_per_s"].iloc[0]),
                 "ttft_s": float(vals["aa_median_ttft_s"].iloc[0]), "speed_as_of": src["artificial_analysis"]["as_of"],
-                "speed_source": f"{src['artificial_analysis']['source']}; slug '{slug}': per-model median over the "
-                                "providers AA measures (for a closed model, mainly its creator's API)"}
+                "speed_source": f"{src['artificial_analysis']['source']}; slug '{slug}'{variant}: per-model median over "
+                                "the providers AA measures (for a closed model, mainly its creator's API)"}
     return {}
 
 
