@@ -13,6 +13,8 @@ from workbench.crosscheck import (
     MAX_RANK_GAP,
     benchmark_namespace,
     crosscheck,
+    default_benchmarks,
+    is_quality_benchmark,
     joined_names,
     kendall_tau_b,
     latest_scores,
@@ -106,9 +108,9 @@ def test_correlation_uses_only_models_both_sources_score_and_says_how_many(cat):
 def test_same_source_pairs_are_skipped_unless_asked():
     a = _scores([("a", 3), ("b", 2), ("c", 1)], "lmarena_text_full")
     b = _scores([("a", 1), ("b", 2), ("c", 3)], "lmarena_text_coding")
-    both = pd.concat([a, b])
-    assert rank_correlations(both).empty
-    assert rank_correlations(both, cross_source_only=False).iloc[0].spearman == pytest.approx(-1.0)
+    both, names = pd.concat([a, b]), ["lmarena_text_full", "lmarena_text_coding"]
+    assert rank_correlations(both, names).empty
+    assert rank_correlations(both, names, cross_source_only=False).iloc[0].spearman == pytest.approx(-1.0)
 
 
 def test_strong_rank_disagreement_is_flagged_with_the_threshold(cat):
@@ -175,9 +177,12 @@ def test_joined_names_show_the_external_name_behind_each_score(cat):
     n = joined_names(cat).set_index(["model_id", "benchmark"])
     assert n.loc[("m_b", "livebench_average"), "external_name"] == "Beta Large"
     assert n.loc[("m_a", "aa_intelligence_index"), "namespace"] == "artificial-analysis"
-    # two lmarena entries map to m_d: both shown, and a note
+    # two entries of the arena source map to m_d: both shown, and a note
     assert n.loc[("m_d", "lmarena_text_full"), "external_name"] == "delta; delta-preview"
-    assert n.loc[("m_d", "lmarena_text_full"), "note"].startswith("several of the source's entries")
+    assert n.loc[("m_d", "lmarena_text_full"), "note"].startswith("several of this source's entries")
+    # m_c's livebench name does not say it comes from the LiveBench file: shown, but the join is loose
+    assert n.loc[("m_c", "livebench_average"), "external_name"] == "gamma-instruct"
+    assert n.loc[("m_c", "livebench_average"), "note"].startswith("the name-map entries do not say")
     # no lmarena name for m_e: the join is unverified
     assert not n.loc[("m_e", "lmarena_text_full"), "joined"]
     assert benchmark_namespace("lmarena_text_full") == "lmarena" and benchmark_namespace("mmlu") is None
@@ -194,6 +199,7 @@ def test_crosscheck_collects_every_flag_with_its_reason(cat):
         ("m_b", "stale", "livebench_average"),
         ("m_b", "unmapped_name", "aa_intelligence_index"),
         ("m_c", "stale", "livebench_average"),
+        ("m_c", "untied_name", "livebench_average"),
         ("m_d", "ambiguous_name", "lmarena_text_full"),
         ("m_d", "rank_disagreement", "livebench_average vs lmarena_text_full"),
         ("m_d", "stale", "livebench_average"),
@@ -201,12 +207,24 @@ def test_crosscheck_collects_every_flag_with_its_reason(cat):
         ("m_e", "unmapped_name", "lmarena_text_full"),
     ])
     assert (cc.flags["reason"] != "").all()
-    assert cc.settings == {"as_of": AS_OF, "max_age_days": 180, "max_rank_gap": 0.4, "min_models": 3}
+    assert cc.settings == {"as_of": AS_OF, "max_age_days": 180, "max_rank_gap": 0.4, "min_models": 3,
+                           "benchmarks": ["aa_intelligence_index", "livebench_average", "lmarena_text_full"]}
     # restricted to a shortlist of three, the arena/livebench pair has 3 common models: A1 B2 C3 vs A1 B2 C3
     small = crosscheck(cat, AS_OF, model_ids=["m_a", "m_b", "m_c"])
     r = small.correlations.set_index(["benchmark_a", "benchmark_b"]).loc[("livebench_average", "lmarena_text_full")]
     assert (r.n_models, r.spearman) == (3, pytest.approx(1.0))
     assert "rank_disagreement" not in set(small.flags["check"])
+
+
+def test_default_benchmarks_are_each_sources_headline_and_never_speed():
+    rows = [("a", 1), ("b", 2)]
+    s = pd.concat([_scores(rows, b) for b in ("lmarena_text_full", "lmarena_text_coding", "livebench_global_average",
+                                              "livebench_coding", "aa_intelligence_index", "aa_median_ttft_s",
+                                              "aa_median_output_tokens_per_s", "mmlu_pro")])
+    # headlines where present; a namespace-less benchmark (mmlu_pro) has no headline, so it stays;
+    # speed measures (names ending in _s) are never quality
+    assert default_benchmarks(s) == ["aa_intelligence_index", "livebench_global_average", "lmarena_text_full", "mmlu_pro"]
+    assert not is_quality_benchmark("aa_median_output_tokens_per_s")
 
 
 def test_unknown_benchmark_is_an_error_with_a_suggestion(cat):

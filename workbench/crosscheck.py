@@ -42,6 +42,25 @@ BENCHMARK_NAMESPACES = (
 
 FLAG_COLUMNS = ["model_id", "benchmark", "check", "reason"]
 
+# each source's headline quality number; the default benchmarks for cross-checks (see default_benchmarks)
+HEADLINE_BENCHMARKS = ("lmarena_text_full", "livebench_global_average", "aa_intelligence_index")
+
+
+def is_quality_benchmark(benchmark: str) -> bool:
+    """False for speed and latency measures, which carry a time unit in their name (``aa_median_ttft_s``,
+    ``aa_median_output_tokens_per_s``). Introduced in ``02_shortlist_from_leaderboards.ipynb``."""
+    return not str(benchmark).endswith("_s")
+
+
+def default_benchmarks(scores: pd.DataFrame) -> list[str]:
+    """The benchmarks cross-checked when none are named: each source's headline number
+    (:data:`HEADLINE_BENCHMARKS`) where the catalog has it, and every quality benchmark of a source
+    (name-map namespace) that has no headline, sorted. Introduced in ``02_shortlist_from_leaderboards.ipynb``."""
+    present = sorted(b for b in scores["benchmark"].unique() if is_quality_benchmark(b))
+    headline = [b for b in present if b in HEADLINE_BENCHMARKS]
+    covered = {benchmark_namespace(b) for b in headline}
+    return sorted(headline + [b for b in present if b not in headline and benchmark_namespace(b) not in covered])
+
 
 def benchmark_namespace(benchmark: str) -> str | None:
     """The ``name_map`` namespace a benchmark's source names models in (``lmarena_text_full`` -> ``lmarena``),
@@ -179,11 +198,12 @@ def rank_correlations(scores: pd.DataFrame, benchmarks=None, model_ids=None,
     Columns: ``benchmark_a``, ``benchmark_b``, ``source_a``, ``source_b``, ``n_models`` (scored by
     both), ``spearman``, ``kendall_tau_b`` (both -1..1; NaN below ``min_models``), ``note``.
     Lower-is-better benchmarks are turned around first, so +1 always means the same order.
-    ``cross_source_only`` skips pairs from the same source (e.g. two LMArena categories).
+    ``cross_source_only`` skips pairs from the same source (e.g. two LMArena categories). Without
+    ``benchmarks``, :func:`default_benchmarks` (each source's headline number).
     Introduced in ``02_shortlist_from_leaderboards.ipynb``.
     """
-    latest = latest_scores(scores, benchmarks, model_ids)
-    names = list(benchmarks) if benchmarks is not None else sorted(latest["benchmark"].unique())
+    names = list(benchmarks) if benchmarks is not None else default_benchmarks(scores)
+    latest = latest_scores(scores, names, model_ids)
     rows = []
     for a, b in combinations(names, 2):
         if cross_source_only and _same_source(a, b, latest):
@@ -282,27 +302,38 @@ def mixed_harnesses(scores: pd.DataFrame, benchmarks=None, model_ids=None) -> pd
 def joined_names(catalog, benchmarks=None, model_ids=None) -> pd.DataFrame:
     """Which external name of each source was joined to each catalog model, through ``catalog.name_map``.
 
-    One row per model x benchmark with a score: ``namespace`` (the source's naming, see
-    :func:`benchmark_namespace`), ``external_name`` (``'; '``-joined when several of the source's
-    entries map to one model), ``joined`` (a name-map entry exists), ``note``.
-    Introduced in ``02_shortlist_from_leaderboards.ipynb``.
+    One row per model x benchmark with a score (newest row). ``namespace`` is the source's naming
+    (see :func:`benchmark_namespace`). A name-map row is *tied* to the score when its ``source``
+    names the score's ``source`` (the catalog writes "name present in <source>"); ``external_name``
+    lists the tied names (``'; '``-joined), or every name in the namespace when none is tied.
+    ``joined``: a name-map entry exists. ``note`` says when the join is unverified (no entry), loose
+    (entries not tied to this source) or ambiguous (several entries of this source map to one model,
+    e.g. a provider's FP8 variant). Introduced in ``02_shortlist_from_leaderboards.ipynb``.
     """
     s = latest_scores(catalog.scores, benchmarks, model_ids)
     nm = catalog.name_map
-    names = (nm.groupby(["model_id", "namespace"])["external_name"]
-             .agg(lambda x: "; ".join(sorted(x))).rename("external_name").reset_index())
-    out = s[["model_id", "benchmark", "source", "as_of"]].copy()
-    out["namespace"] = out["benchmark"].map(benchmark_namespace)
-    out = out.merge(names, on=["model_id", "namespace"], how="left")
-    out["joined"] = out["external_name"].notna()
-    n_names = out["external_name"].fillna("").str.count("; ") + 1
-    out["note"] = np.select(
-        [out["namespace"].isna(), ~out["joined"], n_names > 1],
-        ["no name-map namespace for this benchmark: the join cannot be shown",
-         "no name-map entry for this model in the source's naming: the join is unverified",
-         "several of the source's entries map to this model: check they are the same model"],
-        default="")
-    return out[["model_id", "benchmark", "namespace", "external_name", "joined", "source", "as_of", "note"]]
+    by_key = {k: g for k, g in nm.groupby(["model_id", "namespace"])}
+    rows = []
+    for model_id, benchmark, source, as_of in zip(s["model_id"], s["benchmark"], s["source"], s["as_of"]):
+        namespace = benchmark_namespace(benchmark)
+        entries = by_key.get((model_id, namespace))
+        name, note = None, ""
+        if namespace is None:
+            note = "no name-map namespace for this benchmark: the join cannot be shown"
+        elif entries is None:
+            note = "no name-map entry for this model in the source's naming: the join is unverified"
+        else:
+            tied = entries[entries["source"].str.contains(source, regex=False)]
+            shown = tied if len(tied) else entries
+            name = "; ".join(sorted(shown["external_name"]))
+            if not len(tied):
+                note = "the name-map entries do not say they come from this score's source: check the join"
+            elif len(tied) > 1:
+                note = "several of this source's entries map to this model: check they are the same model"
+        rows.append({"model_id": model_id, "benchmark": benchmark, "namespace": namespace, "external_name": name,
+                     "joined": entries is not None, "source": source, "as_of": as_of, "note": note})
+    cols = ["model_id", "benchmark", "namespace", "external_name", "joined", "source", "as_of", "note"]
+    return pd.DataFrame(rows, columns=cols)
 
 
 # --------------------------------------------------------------------------------------------
@@ -329,15 +360,17 @@ class CrossCheck:
 def crosscheck(catalog, as_of, model_ids=None, benchmarks=None, max_age_days: int = MAX_SCORE_AGE_DAYS,
                max_rank_gap: float = MAX_RANK_GAP, min_models: int = MIN_MODELS_FOR_CORRELATION) -> CrossCheck:
     """Run every cross-source check on ``catalog.scores`` for the given models (default: all) and
-    benchmarks (default: all), relative to the analysis date ``as_of`` (the scenario's).
+    benchmarks (default: :func:`default_benchmarks`, each source's headline number), relative to the
+    analysis date ``as_of`` (the scenario's).
 
     ``disagreements`` holds :func:`rank_disagreements` for every cross-source benchmark pair with at
     least ``min_models`` common models (columns ``benchmark_a``, ``benchmark_b`` added). ``flags`` has
     one row per model x benchmark x check (``rank_disagreement``, ``stale``, ``future_dated``,
-    ``mixed_harness``, ``unmapped_name``, ``ambiguous_name``) with its reason. Introduced in
+    ``mixed_harness``, ``unmapped_name``, ``untied_name``, ``ambiguous_name``) with its reason. Introduced in
     ``02_shortlist_from_leaderboards.ipynb``.
     """
     scores = catalog.scores
+    benchmarks = list(benchmarks) if benchmarks is not None else default_benchmarks(scores)
     corr = rank_correlations(scores, benchmarks, model_ids, min_models=min_models)
     parts = []
     for a, b, n in zip(corr["benchmark_a"], corr["benchmark_b"], corr["n_models"]):
@@ -362,9 +395,11 @@ def crosscheck(catalog, as_of, model_ids=None, benchmarks=None, max_age_days: in
         for m in sorted(hit["model_id"]):
             flags.append((m, r.benchmark, "mixed_harness", f"scored with '{r.harness}'; " + r.reason))
     for r in names[names["note"] != ""].itertuples():
-        flags.append((r.model_id, r.benchmark, "unmapped_name" if not r.joined else "ambiguous_name", r.note))
+        check = ("unmapped_name" if not r.joined else
+                 "ambiguous_name" if r.note.startswith("several") else "untied_name")
+        flags.append((r.model_id, r.benchmark, check, r.note))
     flag_df = pd.DataFrame(flags, columns=FLAG_COLUMNS).sort_values(["model_id", "check", "benchmark"], kind="stable")
-    settings = {"as_of": as_of_timestamp(as_of).strftime("%Y-%m-%d"), "max_age_days": max_age_days,
-                "max_rank_gap": max_rank_gap, "min_models": min_models}
+    settings = {"as_of": as_of_timestamp(as_of).strftime("%Y-%m-%d"), "benchmarks": benchmarks,
+                "max_age_days": max_age_days, "max_rank_gap": max_rank_gap, "min_models": min_models}
     return CrossCheck(names=names, correlations=corr, disagreements=dis, stale=stale, mixed=mixed,
                       flags=flag_df.reset_index(drop=True), settings=settings)
