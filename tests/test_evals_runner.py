@@ -146,3 +146,18 @@ def test_field_accuracy_counts_fields():
 
     fa = field_accuracy(run_eval(g, Fixed(), use_cache=False, progress=False).results).iloc[0]
     assert (fa["fields_right"], fa["fields_total"], fa["field_accuracy"]) == (1, 2, 0.5)
+
+
+def test_the_committed_illustrative_results_replay_on_todays_prompts_and_stay_labelled():
+    from workbench.evals import load_golden
+    from workbench.evals.golden import golden_dir
+    g = load_golden()
+    path = golden_dir() / "results" / "illustrative_small_llm.jsonl"
+    cand = ReplayCandidate(path)
+    assert cand.provenance == "illustrative" and "no model was called" in cand.meta["note"]
+    run = run_eval(g, cand, progress=False)
+    r = run.results
+    # every case has an output written for it, against the current prompt templates (re-author it if a template changes)
+    assert r["error_kind"].isna().all() and not r["stale_prompt"].any()
+    assert run.meta["provenance"] == "illustrative" and (r["provenance"] == "illustrative").all()
+    assert r["ttft_s"].isna().all()  # nothing was measured

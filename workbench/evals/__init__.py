@@ -10,12 +10,14 @@ Introduced in ``notebooks/04_golden_dataset_eval.ipynb``.
 from __future__ import annotations
 
 from .adapters import make_candidate
-from .checks import CheckContext, CheckResult, context_for, run_checks, score_output
-from .golden import GoldenCase, GoldenSet, load_golden, load_help_center
-from .prompts import build_prompt, support_contract
-from .report import failure_table, field_accuracy, success_by, summarize
+from .checks import CheckContext, CheckResult, context_for, run_checks, score_output, word_count
+from .golden import (GoldenCase, GoldenSet, case_from_dict, check_matrix, golden_dir, load_golden, load_help_center,
+                     regression_case, tag_counts)
+from .prompts import build_prompt, contract_for, support_contract
+from .report import compare, failure_table, field_accuracy, success_by, summarize
 from .runner import EvalRun, run_eval, write_results
 
-__all__ = ["load_golden", "load_help_center", "GoldenCase", "GoldenSet", "build_prompt", "support_contract",
-           "CheckContext", "CheckResult", "context_for", "run_checks", "score_output", "make_candidate", "run_eval",
-           "write_results", "EvalRun", "summarize", "success_by", "failure_table", "field_accuracy"]
+__all__ = ["load_golden", "load_help_center", "GoldenCase", "GoldenSet", "case_from_dict", "check_matrix", "tag_counts",
+           "golden_dir", "regression_case", "build_prompt", "contract_for", "support_contract", "CheckContext",
+           "CheckResult", "context_for", "run_checks", "score_output", "word_count", "make_candidate", "run_eval",
+           "write_results", "EvalRun", "summarize", "success_by", "failure_table", "field_accuracy", "compare"]

@@ -452,3 +452,79 @@ def _expected(exp: dict, at: str, file: str, problems: list[Problem], arts, arti
     return Expected(label=label, fields=fields, required_facts=facts, allowed_citations=allowed, must_cite=must,
                     forbidden=forbidden, allowed_pii=allowed_pii, max_words=mw, refusal=refusal, route=route,
                     pii=tuple(pii))
+
+
+# --------------------------------------------------------------------------------------------
+# describing the set, and feeding failures back as regression cases
+# --------------------------------------------------------------------------------------------
+
+ID_PREFIX = {"classify": "cls", "answer": "ans", "draft": "drf", "extract": "ext"}
+
+
+def check_matrix(golden: GoldenSet):
+    """Cases per task kind and how many of them each check covers (a DataFrame, counts).
+
+    Taught in ``notebooks/04_golden_dataset_eval.ipynb``.
+    """
+    import pandas as pd
+    rows = []
+    for task in TASKS:
+        cs = [c for c in golden.cases if c.task == task]
+        rows.append({"task": task, "cases": len(cs), **{ch: sum(ch in c.checks for c in cs) for ch in CHECKS}})
+    return pd.DataFrame(rows)
+
+
+def tag_counts(golden: GoldenSet):
+    """Cases per tag, most frequent first (a DataFrame). Taught in ``notebooks/04_golden_dataset_eval.ipynb``."""
+    import pandas as pd
+    counts: dict[str, int] = {}
+    for c in golden.cases:
+        for t in c.tags or ("(none)",):
+            counts[t] = counts.get(t, 0) + 1
+    df = pd.DataFrame(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])), columns=["tag", "cases"])
+    return df
+
+
+def case_to_dict(case: GoldenCase) -> dict:
+    """A case as the JSON object of one golden-file line (the inverse of :func:`case_from_dict`).
+
+    Taught in ``notebooks/04_golden_dataset_eval.ipynb``.
+    """
+    e = case.expected
+    out = {"id": case.id, "task": case.task, "input": case.input,
+           "context": {"articles": list(case.articles), "customer": dict(case.customer) or None},
+           "expected": {"label": e.label, "fields": e.fields,
+                        "required_facts": [list(f) if isinstance(f, tuple) else f for f in e.required_facts],
+                        "allowed_citations": list(e.allowed_citations) if e.allowed_citations is not None else list(case.articles),
+                        "must_cite": list(e.must_cite), "forbidden": list(e.forbidden), "allowed_pii": list(e.allowed_pii),
+                        "max_words": e.max_words, "refusal": e.refusal, "route": e.route,
+                        "pii": [{"type": p.type, "text": p.text} for p in e.pii]},
+           "checks": list(case.checks), "tags": list(case.tags)}
+    if case.regression_of:
+        out["regression_of"] = case.regression_of
+    return out
+
+
+def next_case_id(golden: GoldenSet, task: str) -> str:
+    """The next free id for ``task`` in the set's numbering (``drf-017`` after ``drf-016``)."""
+    prefix = ID_PREFIX[task]
+    nums = [int(c.id.split("-")[1]) for c in golden.cases if c.id.startswith(prefix + "-") and c.id.split("-")[1].isdigit()]
+    return f"{prefix}-{max(nums, default=0) + 1:03d}"
+
+
+def regression_case(golden: GoldenSet, case: GoldenCase, regression_of: str, input: str | None = None,
+                    expected: dict | None = None) -> dict:
+    """A new regression case (a JSON-ready dict) that pins a failure found in review: a copy of
+    ``case`` with a new id, the tag ``regression``, ``regression_of`` saying what went wrong, and
+    optionally a new ``input`` or changed ``expected`` keys. Validate it with :func:`case_from_dict`
+    and append it to your golden file yourself (the workbench never edits a user's file).
+    Taught in ``notebooks/04_golden_dataset_eval.ipynb``.
+    """
+    d = case_to_dict(case)
+    d["id"] = next_case_id(golden, case.task)
+    if input is not None:
+        d["input"] = input
+    d["expected"].update(expected or {})
+    d["tags"] = list(dict.fromkeys([*d["tags"], "regression"]))
+    d["regression_of"] = regression_of
+    return d

@@ -118,3 +118,41 @@ class ReplayCandidate:
         fields = {k: row.get(k) for k in COMPLETION_KEYS if k != "text"}
         fields["attempts"] = int(fields.get("attempts") or 1)
         return Completion(text=row.get("output", ""), prompt_hash=row.get("prompt_hash"), **fields)
+
+
+CHARS_PER_TOKEN = 4  # ASSUMPTION for English text; a real tokenizer gives the true count
+
+
+def estimate_tokens(text: str) -> int:
+    """Tokens in ``text`` estimated as ceil(characters / 4): an ASSUMPTION used only for outputs
+    that no endpoint counted (illustrative results). Taught in ``notebooks/04_golden_dataset_eval.ipynb``."""
+    return -(-len(text or "") // CHARS_PER_TOKEN)
+
+
+class IllustrativeCandidate:
+    """Outputs written by hand (case id -> text), labelled ``illustrative`` everywhere they appear.
+
+    Used to author example results files that show what replaying and scoring a model looks
+    like without calling one. No latency is recorded (nothing was measured); token counts are
+    :func:`estimate_tokens` of the prompt and the output, so a catalog price gives an
+    illustrative cost. A case without a written output fails as ``not_recorded``.
+    Taught in ``notebooks/04_golden_dataset_eval.ipynb``.
+    """
+
+    cache_key = None
+    provenance = "illustrative"
+
+    def __init__(self, outputs: dict[str, str], name: str, note: str):
+        self.outputs, self.name, self.note = dict(outputs), name, note
+
+    def describe(self) -> dict:
+        return {"candidate": self.name, "adapter": "illustrative", "provenance": self.provenance, "note": self.note,
+                "token_counts": f"estimated as ceil(characters / {CHARS_PER_TOKEN}), an ASSUMPTION: no tokenizer was run",
+                "latency": "not measured: no model was called"}
+
+    def complete(self, case, prompt) -> Completion:
+        if case.id not in self.outputs:
+            raise NotRecorded(f"no illustrative output was written for case '{case.id}'")
+        text = self.outputs[case.id]
+        prompt_tokens = sum(estimate_tokens(m["content"]) for m in prompt.messages)
+        return Completion(text=text, input_tokens=prompt_tokens, output_tokens=estimate_tokens(text), model=None)

@@ -72,7 +72,8 @@ def _strip_markup(text: str) -> str:
 
 def _clean_message(text: str) -> str:
     """The message without markup and without sentences that address the model (injected instructions)."""
-    return " ".join(s for s in _sentences(_strip_markup(text)) if not ADDRESSES_MODEL.search(s))
+    kept = " ".join(s for s in _sentences(_strip_markup(text)) if not ADDRESSES_MODEL.search(s))
+    return " ".join(kept.split())
 
 
 def _hits(text: str, keyword: str) -> int:
