@@ -284,3 +284,26 @@ def test_request_cost_for_step_prices_self_hosted_rows_when_given_the_gpus():
     # the API rows are unchanged (acme/alpha 0.01, see above); the self-hosted row: 3,847.70 / 14,000 / 1.15
     assert priced.iloc[0] == pytest.approx(0.01)
     assert priced[cat.offerings["access_mode"] == "self-hosted"].iloc[0] == pytest.approx(3847.70 / 14000 / 1.15)
+
+
+def test_failed_tasks_can_go_to_a_human_too():
+    # p = 0.8, one attempt, 10 % escalated anyway, 2 USD each, 0.01 per attempt, 1,000 requests.
+    # escalated: 0.1 + 0.9 x 0.2 (all attempts failed) = 0.28 -> 1,000 x 0.28 x 2 = 560 USD; model 10 USD
+    m = monthly_costs(0.01, 1000, 0.8, 1, 0.1, 2.0, failures_escalated=True).iloc[0]
+    assert m["escalated_share"] == pytest.approx(0.28)
+    assert m["usd_per_month"] == pytest.approx(570.0)
+    # successes do not change: 1,000 x 0.8 x 0.9 = 720 -> 570 / 720 per success
+    assert m["successful_tasks_per_month"] == pytest.approx(720.0)
+    assert m["usd_per_success"] == pytest.approx(570.0 / 720.0)
+    # by default only the stated escalation rate: 1,000 x 0.1 x 2 = 200 + 10
+    assert monthly_costs(0.01, 1000, 0.8, 1, 0.1, 2.0).iloc[0]["usd_per_month"] == pytest.approx(210.0)
+
+
+def test_crossing_when_failures_go_to_a_human():
+    # cheap 0.002 at p = 0.7 vs pricier 0.01; one attempt; no other escalation; a failure costs 1 USD of a human:
+    # cheap per success = (0.002 + 0.3 x 1) / 0.7 = 0.302 / 0.7; pricier at p: (0.01 + (1 - p)) / p
+    # equal when 0.01 + 1 - p = p x 0.302 / 0.7 -> p = 1.01 / (1 + 0.302 / 0.7) = 0.705689...
+    cheap = float(usd_per_success_for(0.002, 0.7, 1, 0.0, 1.0, failures_escalated=True)[0])
+    assert cheap == pytest.approx(0.302 / 0.7)
+    p = crossing_success_rate(0.01, cheap, 1, 0.0, 1.0, failures_escalated=True)
+    assert p == pytest.approx(1.01 / (1 + 0.302 / 0.7), abs=1e-8)

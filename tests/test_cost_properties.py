@@ -52,22 +52,22 @@ def test_more_tokens_never_cost_less(o, m, key, more):
 
 @settings(max_examples=300, deadline=None)
 @given(st.floats(1e-6, 10.0), st.floats(0, 1e7), st.floats(0, 1e7), st.floats(0.01, 1.0), st.integers(1, 10),
-       share, st.floats(0, 100))
-def test_more_volume_never_costs_less(usd, vol, extra, p, n, e, u):
-    a = monthly_costs(usd, vol, p, n, e, u)["usd_per_month"].iloc[0]
-    b = monthly_costs(usd, vol + extra, p, n, e, u)["usd_per_month"].iloc[0]
+       share, st.floats(0, 100), st.booleans())
+def test_more_volume_never_costs_less(usd, vol, extra, p, n, e, u, fail_to_human):
+    a = monthly_costs(usd, vol, p, n, e, u, fail_to_human)["usd_per_month"].iloc[0]
+    b = monthly_costs(usd, vol + extra, p, n, e, u, fail_to_human)["usd_per_month"].iloc[0]
     assert b >= a * (1 - 1e-12)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.floats(1e-6, 10.0), st.floats(1, 1e7), st.floats(0.02, 1.0), st.floats(0.0, 0.99), st.integers(1, 10),
-       st.floats(0, 0.9), st.floats(0, 100))
-def test_a_higher_failure_rate_never_costs_less(usd, vol, p, worse, n, e, u):
+       st.floats(0, 0.9), st.floats(0, 100), st.booleans())
+def test_a_higher_failure_rate_never_costs_less(usd, vol, p, worse, n, e, u, fail_to_human):
     p_worse = p * (1 - worse)
     if p_worse < 0.01:
         return
-    good = monthly_costs(usd, vol, p, n, e, u).iloc[0]
-    bad = monthly_costs(usd, vol, p_worse, n, e, u).iloc[0]
+    good = monthly_costs(usd, vol, p, n, e, u, fail_to_human).iloc[0]
+    bad = monthly_costs(usd, vol, p_worse, n, e, u, fail_to_human).iloc[0]
     assert bad["usd_per_month"] >= good["usd_per_month"] * (1 - 1e-12)
     assert bad["usd_per_success"] >= good["usd_per_success"] * (1 - 1e-12)
 

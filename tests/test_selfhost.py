@@ -132,3 +132,23 @@ def test_gpu_price_override_and_unknown_gpu():
     assert p.loc[0, "usd_per_gpu_hour"] == 2.0 and "assumption" in p.loc[0, "gpu_price_source"]
     with pytest.raises(WorkbenchError, match="L40S.*has no rental price"):
         selfhost_parameters(selfh, step, cat.gpus.assign(gpu="H100"))
+
+
+def test_prompt_tokens_count_only_with_a_stated_weight():
+    from workbench.selfhost import gpu_tokens_per_request
+    # 250 output, 3,000 input of which 30 % cached, 1.15 attempts: weight 0 -> 1.15 x 250 = 287.5
+    assert float(gpu_tokens_per_request(250, 0, 3000, 0, 0.3, 1.15, 0.0)) == pytest.approx(287.5)
+    # weight 0.1: + 0.1 x 3,000 x 0.7 = 210 per attempt -> 1.15 x 460 = 529
+    assert float(gpu_tokens_per_request(250, 0, 3000, 0, 0.3, 1.15, 0.1)) == pytest.approx(529.0)
+    cat = load_catalog(FIXTURE)
+    step = load_scenario("data/scenarios/support_assistant.yaml").step("answer_with_citations")
+    selfh = cat.offerings[cat.offerings["access_mode"] == "self-hosted"]
+    p0 = selfhost_parameters(selfh, step, cat.gpus)
+    p1 = selfhost_parameters(selfh, step, cat.gpus, SelfHostAssumptions(input_token_weight=0.1))
+    assert p0.loc[0, "generated_tokens_per_request"] == pytest.approx(287.5)
+    assert p1.loc[0, "generated_tokens_per_request"] == pytest.approx(529.0)
+    # fewer requests per replica -> a later break-even: cap = 800 x 0.6 x 2,628,000 / (4 x 529) = 596,142 per replica;
+    # 3,847.70 / 0.0115 = 334,583 still fits in the first replica
+    assert break_even_requests_per_month(0.0115, 529.0, 4, 800, 1, 0.99, 0.6, 3125) == 334_583
+    with pytest.raises(WorkbenchError, match="input_token_weight"):
+        SelfHostAssumptions(input_token_weight=-1)

@@ -14,8 +14,9 @@ One formula, one place, vectorised over offerings (and over offerings x steps):
 Which tasks count as successes: a task succeeds automatically when one of its attempts succeeds
 *and* it is not handed to a human. A task that needed a human (``escalation_rate``) is not an
 automated success, even when the model's attempt was fine; its model cost and its escalation cost
-are both paid. A task whose every attempt failed is not a success either; its attempts are paid.
-If your team sends every failed task to a human, raise ``escalation_rate`` to include them.
+are both paid. A task whose every attempt failed is not a success either; its attempts are paid, and
+with ``failures_escalated=True`` it also goes to a human at ``usd_per_escalation`` (a support desk
+usually works that way: then a more reliable model saves human time, not only tokens).
 
 Introduced in ``notebooks/02_shortlist_from_leaderboards.ipynb`` (token-mix pricing vs the 3:1
 blend) and ``notebooks/03_cost_and_latency.ipynb`` (term by term, retries, escalation, break-even).
@@ -208,14 +209,16 @@ def task_success_rate(success_rate, max_attempts):
 
 
 def monthly_costs(usd_per_attempt, requests_per_month, success_rate, max_attempts, escalation_rate=0.0,
-                  usd_per_escalation=0.0) -> pd.DataFrame:
+                  usd_per_escalation=0.0, failures_escalated: bool = False) -> pd.DataFrame:
     """Month and success arithmetic, vectorised over aligned arrays (one row per element).
 
     - ``attempts_per_request`` = ``(1 - (1-p)^n) / p`` (:func:`expected_attempts`);
     - ``usd_per_request`` = ``usd_per_attempt * attempts_per_request`` (retries included);
     - ``usd_per_month_model`` = ``requests_per_month * usd_per_request``;
-    - ``usd_per_month_escalation`` = ``requests_per_month * escalation_rate * usd_per_escalation``;
-    - ``usd_per_month`` = the two summed;
+    - ``escalated_share`` = ``escalation_rate``, plus ``(1 - escalation_rate) * (1-p)^n`` (the tasks
+      whose every attempt failed) when ``failures_escalated``;
+    - ``usd_per_month_escalation`` = ``requests_per_month * escalated_share * usd_per_escalation``;
+    - ``usd_per_month`` = model plus escalation;
     - ``automated_success_rate`` = ``(1 - (1-p)^n) * (1 - escalation_rate)``: an escalated task is
       not an automated success (see the module docstring);
     - ``successful_tasks_per_month`` = ``requests_per_month * automated_success_rate``;
@@ -231,33 +234,37 @@ def monthly_costs(usd_per_attempt, requests_per_month, success_rate, max_attempt
     e = np.asarray(escalation_rate, dtype=float)
     u = np.asarray(usd_per_escalation, dtype=float)
     attempts = expected_attempts(success_rate, max_attempts)
+    task_ok = task_success_rate(success_rate, max_attempts)
     per_request = a * attempts
     model = vol * per_request
-    escalation = vol * e * u
+    escalated = e + (1 - e) * (1 - task_ok) if failures_escalated else e
+    escalation = vol * escalated * u
     total = model + escalation
-    auto = task_success_rate(success_rate, max_attempts) * (1 - e)
+    auto = task_ok * (1 - e)
     successes = vol * auto
     with np.errstate(divide="ignore", invalid="ignore"):
         per_success = np.where(successes > 0, total / np.where(successes > 0, successes, 1.0), np.nan)
     cols = {"attempts_per_request": attempts, "usd_per_request": per_request, "usd_per_month_model": model,
-            "usd_per_month_escalation": escalation, "usd_per_month": total, "automated_success_rate": auto,
-            "successful_tasks_per_month": successes, "usd_per_success": per_success}
+            "escalated_share": escalated, "usd_per_month_escalation": escalation, "usd_per_month": total,
+            "automated_success_rate": auto, "successful_tasks_per_month": successes, "usd_per_success": per_success}
     n = max(np.size(v) for v in cols.values())
     return pd.DataFrame({k: np.broadcast_to(np.asarray(v, dtype=float), (n,)) for k, v in cols.items()})
 
 
-def usd_per_success_for(usd_per_attempt, success_rate, max_attempts, escalation_rate=0.0, usd_per_escalation=0.0):
+def usd_per_success_for(usd_per_attempt, success_rate, max_attempts, escalation_rate=0.0, usd_per_escalation=0.0,
+                        failures_escalated: bool = False):
     """USD per automated success (volume cancels out), vectorised: the quantity two models are compared on.
 
     Same arithmetic as :func:`monthly_costs` at one request a month. Introduced in
     ``notebooks/03_cost_and_latency.ipynb``.
     """
     return monthly_costs(usd_per_attempt, 1.0, success_rate, max_attempts, escalation_rate,
-                         usd_per_escalation)["usd_per_success"].to_numpy()
+                         usd_per_escalation, failures_escalated)["usd_per_success"].to_numpy()
 
 
 def crossing_success_rate(usd_per_attempt_pricier: float, usd_per_success_to_beat: float, max_attempts: int,
-                          escalation_rate: float = 0.0, usd_per_escalation: float = 0.0) -> float:
+                          escalation_rate: float = 0.0, usd_per_escalation: float = 0.0,
+                          failures_escalated: bool = False) -> float:
     """The per-attempt success rate a pricier model needs to cost no more per success than a rival.
 
     USD per success falls as the success rate rises, so the crossing is found by bisection on
@@ -265,7 +272,7 @@ def crossing_success_rate(usd_per_attempt_pricier: float, usd_per_success_to_bea
     Introduced in ``notebooks/03_cost_and_latency.ipynb``.
     """
     f = lambda p: float(usd_per_success_for(usd_per_attempt_pricier, p, max_attempts, escalation_rate,
-                                            usd_per_escalation)[0]) - usd_per_success_to_beat
+                                            usd_per_escalation, failures_escalated)[0]) - usd_per_success_to_beat
     lo, hi = 1e-6, 1.0
     if f(hi) > 0:
         return float("nan")
@@ -322,7 +329,7 @@ def cross(offers: pd.DataFrame, steps_df: pd.DataFrame) -> pd.DataFrame:
 
 
 def step_costs(offers: pd.DataFrame, steps, gpus: pd.DataFrame | None = None, volume: float | None = None,
-               selfhost=None) -> pd.DataFrame:
+               selfhost=None, failures_escalated: bool = False) -> pd.DataFrame:
     """Cost of every offering on every step: per attempt, per request, per month, per successful task.
 
     ``steps`` is a step, a list of steps or a :func:`steps_frame`; ``volume`` overrides the steps'
@@ -331,7 +338,8 @@ def step_costs(offers: pd.DataFrame, steps, gpus: pd.DataFrame | None = None, vo
     (:func:`workbench.selfhost.selfhost_costs`: GPUs for the peak, GPU-hours from ``gpus`` plus an
     operations share, ``selfhost`` = :class:`workbench.selfhost.SelfHostAssumptions`), spread over the
     month's requests; ``pricing`` says so. A row whose price is unknown says ``no list price`` and
-    keeps NaN, which a ranking must show as unknown, never as free.
+    keeps NaN, which a ranking must show as unknown, never as free. ``failures_escalated``: see
+    :func:`monthly_costs`.
 
     Columns: the offering's ids, ``step``, ``requests_per_month``, ``usd_per_attempt``, then those
     of :func:`monthly_costs`, ``pricing``. Introduced in ``notebooks/03_cost_and_latency.ipynb``.
@@ -358,7 +366,7 @@ def step_costs(offers: pd.DataFrame, steps, gpus: pd.DataFrame | None = None, vo
         pricing[selfh] = sh["pricing"].to_numpy()
     m = monthly_costs(per_attempt, g["requests_per_month"].to_numpy(float), g["success_rate"].to_numpy(float),
                       g["max_attempts"].to_numpy(float), g["escalation_rate"].to_numpy(float),
-                      g["usd_per_escalation"].to_numpy(float))
+                      g["usd_per_escalation"].to_numpy(float), failures_escalated)
     ids = [c for c in ID_COLUMNS if c in g]
     out = pd.concat([g[ids + ["step", "requests_per_month"]], pd.DataFrame({"usd_per_attempt": per_attempt}), m],
                     axis=1)

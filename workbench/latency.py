@@ -327,7 +327,7 @@ def rate_limit_headroom(offers: pd.DataFrame, steps, volume: float | None = None
         elif not k:
             texts.append("unknown: the catalog lists no RPM/TPM limit for this offering; check the provider's tier page")
         elif u <= 1:
-            texts.append(f"fits: peak uses {u:.0%} of the tighter limit")
+            texts.append(f"fits: peak uses {u * 100:.2g} % of the tighter limit")
         else:
             texts.append(f"over by {u:.1f}x: use {m:.0f} keys/projects, or a tier with at least {r:,.0f} RPM and "
                          f"{t:,.0f} TPM, or batch {b:.0%} of requests if they can wait")

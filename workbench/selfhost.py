@@ -2,8 +2,9 @@
 
 The model (every number in it is either a catalog fact with a source or a named assumption):
 
-- peak generated tokens/s = ``requests_per_month x attempts_per_request x (output + reasoning tokens)
-  x peak_to_average / seconds per month``;
+- peak GPU tokens/s = ``requests_per_month x attempts_per_request x GPU tokens per attempt
+  x peak_to_average / seconds per month``, where GPU tokens per attempt = output + reasoning tokens
+  + ``input_token_weight`` x uncached prompt tokens (``input x (1 + tool_turns) x (1 - cached_share)``);
 - GPUs needed = whole replicas of ``gpu_count`` GPUs, enough for the peak at ``tokens_per_s_per_gpu``
   (an assumption in the offering's row) x ``utilisation`` (an assumption: the share of that
   throughput you can use before queues ruin latency); at least one replica, always on;
@@ -11,8 +12,11 @@ The model (every number in it is either a catalog fact with a source or a named 
   x 730 h + operations (a share of an engineer: an assumption, stated in
   :class:`SelfHostAssumptions`).
 
-``tokens_per_s_per_gpu`` counts generated tokens; it should be measured at the step's prompt length,
-so the time spent reading the prompt (prefill) is folded into it. API cost grows linearly with
+``tokens_per_s_per_gpu`` counts generated tokens. Reading the prompt (prefill) also takes GPU time,
+much less per token than generating: ``input_token_weight`` (an assumption, default 0 = prompt tokens
+cost nothing, which flatters self-hosting on prompt-heavy steps) says how much of a generated token's
+GPU time one uncached prompt token costs; set it from your own measurement, or measure
+``tokens_per_s_per_gpu`` at the step's prompt length and leave it at 0. API cost grows linearly with
 volume, self-hosting in steps (one more replica at a time): :func:`break_even_requests_per_month`
 finds the first volume at which self-hosting costs no more than an API.
 
@@ -41,7 +45,9 @@ class SelfHostAssumptions:
       ASSUMPTION, not a published figure);
     - ``usd_per_gpu_hour``: replaces the ``gpus`` table's price when set (the widget's GPU-price slider);
     - ``gpu_market``: which rows of the ``gpus`` table to price from (the cheapest such row per GPU;
-      any market when the GPU has no row in it).
+      any market when the GPU has no row in it);
+    - ``input_token_weight``: GPU time of one uncached prompt token as a share of one generated
+      token's (0 = prompt tokens are free: an ASSUMPTION that flatters self-hosting; see the module).
     """
 
     utilisation: float = 0.6
@@ -49,6 +55,7 @@ class SelfHostAssumptions:
     engineer_share: float = 0.25
     usd_per_gpu_hour: float | None = None
     gpu_market: str = "on-demand"
+    input_token_weight: float = 0.0
 
     def __post_init__(self):
         where = "SelfHostAssumptions"
@@ -58,6 +65,9 @@ class SelfHostAssumptions:
         if self.engineer_usd_per_month < 0 or not 0 <= self.engineer_share <= 10:
             raise fail(where, "engineer_usd_per_month / engineer_share", "must not be negative",
                        "write the monthly cost of one engineer in USD and the share of one engineer, e.g. 0.25")
+        if not 0 <= self.input_token_weight <= 10:
+            raise fail(where, "input_token_weight", f"must be between 0 and 10, got {self.input_token_weight!r}",
+                       "write the GPU time of a prompt token as a share of a generated token's, e.g. 0.05")
         if self.usd_per_gpu_hour is not None and not self.usd_per_gpu_hour > 0:
             raise fail(where, "usd_per_gpu_hour", f"must be a positive USD price per GPU-hour, got {self.usd_per_gpu_hour!r}",
                        "leave it None to use the gpus table")
@@ -74,7 +84,8 @@ class SelfHostAssumptions:
                 ("engineer_share", self.engineer_share, "engineers"),
                 ("usd_per_gpu_hour", self.usd_per_gpu_hour if self.usd_per_gpu_hour is not None else "gpus table",
                  "USD/GPU-hour"),
-                ("gpu_market", self.gpu_market, "gpus table rows used")]
+                ("gpu_market", self.gpu_market, "gpus table rows used"),
+                ("input_token_weight", self.input_token_weight, "GPU time of a prompt token / a generated token's")]
 
 
 def gpu_prices(gpus: pd.DataFrame | None, market: str = "on-demand") -> pd.DataFrame:
@@ -89,8 +100,18 @@ def gpu_prices(gpus: pd.DataFrame | None, market: str = "on-demand") -> pd.DataF
     return g.drop(columns="_pref").set_index("gpu")[["usd_per_hour", "provider", "market", "source", "as_of"]]
 
 
+def gpu_tokens_per_request(output_tokens, reasoning_tokens=0, input_tokens=0, tool_turns=0, cached_share=0.0,
+                           attempts=1.0, input_token_weight=0.0):
+    """Tokens of GPU work per request, in generated-token equivalents (vectorised):
+    ``attempts x (output + reasoning + input_token_weight x input x (1 + tool_turns) x (1 - cached_share))``."""
+    prompt = (np.asarray(input_tokens, dtype=float) * (1 + np.asarray(tool_turns, dtype=float))
+              * (1 - np.asarray(cached_share, dtype=float)))
+    return np.asarray(attempts, dtype=float) * (np.asarray(output_tokens, dtype=float)
+                                                + np.asarray(reasoning_tokens, dtype=float) + input_token_weight * prompt)
+
+
 def peak_tokens_per_s(requests_per_month, peak_to_average, generated_tokens_per_request):
-    """Peak generated tokens per second: ``volume x peak_to_average x tokens / seconds per month`` (vectorised)."""
+    """Peak GPU tokens per second: ``volume x peak_to_average x tokens per request / seconds per month`` (vectorised)."""
     return (np.asarray(requests_per_month, dtype=float) * np.asarray(peak_to_average, dtype=float)
             * np.asarray(generated_tokens_per_request, dtype=float) / SECONDS_PER_MONTH)
 
@@ -141,7 +162,8 @@ def selfhost_costs(rows: pd.DataFrame, gpus: pd.DataFrame | None, assumptions: S
                    ) -> pd.DataFrame:
     """The self-hosting model for rows that carry a self-hosted offering's columns and a step's
     (``requests_per_month``, ``peak_to_average``, ``output_tokens``, ``reasoning_tokens``,
-    ``success_rate``, ``max_attempts``) -- e.g. rows of :func:`workbench.cost.cross`.
+    ``success_rate``, ``max_attempts``; ``input_tokens``, ``tool_turns``, ``cached_share`` when
+    ``input_token_weight`` > 0) -- e.g. rows of :func:`workbench.cost.cross`.
 
     Columns (aligned with ``rows``): ``peak_tokens_per_s``, ``gpus_needed``, ``usd_per_gpu_hour``,
     ``gpu_price_source``, ``usd_per_month_gpu``, ``usd_per_month_ops``, ``usd_per_month``,
@@ -152,7 +174,9 @@ def selfhost_costs(rows: pd.DataFrame, gpus: pd.DataFrame | None, assumptions: S
     a = assumptions or SelfHostAssumptions()
     p = _params(rows, gpus, a)
     attempts = expected_attempts(rows["success_rate"].to_numpy(float), rows["max_attempts"].to_numpy(float))
-    gen = (rows["output_tokens"].to_numpy(float) + rows["reasoning_tokens"].to_numpy(float)) * attempts
+    num = lambda c: rows[c].to_numpy(float) if c in rows else np.zeros(len(rows))
+    gen = gpu_tokens_per_request(num("output_tokens"), num("reasoning_tokens"), num("input_tokens"), num("tool_turns"),
+                                 num("cached_share"), attempts, a.input_token_weight)
     peak = peak_tokens_per_s(rows["requests_per_month"].to_numpy(float), rows["peak_to_average"].to_numpy(float), gen)
     n = gpus_needed(peak, p["tokens_per_s_per_gpu"], a.utilisation, p["gpu_count"])
     gpu_usd = selfhost_monthly_usd(n, p["usd_per_gpu_hour"], 0.0)
@@ -166,6 +190,7 @@ def selfhost_costs(rows: pd.DataFrame, gpus: pd.DataFrame | None, assumptions: S
     out["pricing"] = [
         f"self-hosting model: {k:g} x {g} at {usd:.2f} USD/h ({src}) + ops {a.ops_usd_per_month:,.0f} USD/month "
         f"(assumption); {tps:g} tok/s per GPU (assumption) at {a.utilisation:.0%} utilisation (assumption)"
+        + ("" if a.input_token_weight else "; prompt tokens not counted (input_token_weight 0, assumption)")
         for k, g, usd, src, tps in zip(n, p["gpu"], p["usd_per_gpu_hour"], p["gpu_price_source"],
                                        p["tokens_per_s_per_gpu"])]
     return out
@@ -209,7 +234,7 @@ def break_even_requests_per_month(api_usd_per_request: float, generated_tokens_p
 def cost_vs_volume(volumes, api: pd.DataFrame, selfhosted: pd.DataFrame) -> pd.DataFrame:
     """Monthly model cost against volume, long format (``requests_per_month``, ``option``, ``kind``,
     ``usd_per_month``): APIs linear (``api``: ``offering_id``, ``usd_per_request``), self-hosting in steps
-    (``selfhosted``: ``offering_id``, ``generated_tokens_per_request``, ``peak_to_average``,
+    (``selfhosted``: ``offering_id``, ``generated_tokens_per_request`` (:func:`gpu_tokens_per_request`), ``peak_to_average``,
     ``tokens_per_s_per_gpu``, ``gpu_count``, ``usd_per_gpu_hour``, ``utilisation``, ``ops_usd_per_month``).
     Escalation costs are left out: they are the same whichever model serves. Introduced in
     ``notebooks/03_cost_and_latency.ipynb``."""
@@ -234,8 +259,9 @@ def selfhost_parameters(selfhosted_offers: pd.DataFrame, step, gpus: pd.DataFram
     :func:`cost_vs_volume` need for ``step`` (tokens include expected retries)."""
     a = assumptions or SelfHostAssumptions()
     p = _params(selfhosted_offers, gpus, a)
-    r = step.reliability
-    gen = (step.tokens.output + step.tokens.reasoning) * float(expected_attempts(r.success_rate, r.max_attempts))
+    r, t = step.reliability, step.tokens
+    gen = float(gpu_tokens_per_request(t.output, t.reasoning, t.input, t.tool_turns, t.cached_share,
+                                       expected_attempts(r.success_rate, r.max_attempts), a.input_token_weight))
     p.insert(0, "offering_id", selfhosted_offers["offering_id"].to_numpy())
     p["generated_tokens_per_request"] = gen
     p["peak_to_average"] = step.peak_to_average
