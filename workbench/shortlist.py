@@ -619,8 +619,8 @@ class ShortlistResult:
     def why_excluded(self, n: int | None = None) -> pd.DataFrame:
         """Excluded offerings with their reasons joined by ' | ' (most reasons first), for display."""
         ex = self.excluded.sort_values(["n_reasons", "offering_id"], ascending=[False, True], kind="stable")
-        out = ex[["offering_id", "n_reasons"]].assign(reasons=ex["reasons"].map(" | ".join))
-        return (out if n is None else out.head(n)).reset_index(drop=True)
+        ex = ex if n is None else ex.head(n)
+        return ex[["offering_id", "n_reasons"]].assign(reasons=ex["reasons"].map(" | ".join)).reset_index(drop=True)
 
     def exclusion_counts(self) -> pd.DataFrame:
         """How many offerings fail each constraint (an offering counts once per constraint it fails),
