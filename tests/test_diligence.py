@@ -64,6 +64,20 @@ def test_user_count_clause_use_policy_and_gating_are_amber(cat):
     assert t.loc["llama_like", "gated"] == "yes"
 
 
+def test_clauses_are_quoted_one_by_one_and_an_eu_clause_is_red_for_an_eu_licensee(cat):
+    f = diligence_flags(cat, AS_OF)
+    assert flags_of(f, "eu_clause") == [("intended_use", "amber"), ("territory", "amber"), ("user_count", "amber")]
+    reason = lambda df, check: df[(df["model_id"] == "eu_clause") & (df["check"] == check)]["reason"].item()
+    # only the matching part of the ';'-separated note is quoted
+    assert reason(f, "user_count") == ("user-count clause: products with more than 700 million monthly active users "
+                                       "need a separate licence")
+    assert reason(f, "territory") == ("territorial clause: rights to its multimodal models are not granted to "
+                                      "companies with their principal place of business in the European Union")
+    eu = diligence_flags(cat, AS_OF, licensee_in_eu=True)
+    assert ("territory", "red") in flags_of(eu, "eu_clause")
+    assert reason(eu, "territory").endswith("; the scenario's licensee is in the EU")
+
+
 def test_non_commercial_licence_marked_commercial_is_a_red_conflict(cat):
     f = diligence_flags(cat, AS_OF)
     assert flags_of(f, "nc_model") == [("derivatives", "amber"), ("licence", "red")]
@@ -91,8 +105,10 @@ def test_deprecation_before_the_horizon_is_red(cat):
 def test_table_skips_closed_models_and_sorts_by_red_then_amber(cat):
     t = diligence_table(cat, AS_OF)
     assert "closed_one" not in set(t["model_id"])
-    # red flags: mystery 1 (3 amber), open_old 1 (2 amber), nc_model 1 (1 amber); then llama_like 0/3, qwen_like 0/2
-    assert t["model_id"].tolist() == ["mystery", "open_old", "nc_model", "llama_like", "qwen_like", "open_new"]
+    # red flags: mystery 1 (3 amber), open_old 1 (2 amber), nc_model 1 (1 amber);
+    # then eu_clause 0/3, llama_like 0/3 (ties by model_id), qwen_like 0/2, open_new 0/0
+    assert t["model_id"].tolist() == ["mystery", "open_old", "nc_model", "eu_clause", "llama_like", "qwen_like",
+                                      "open_new"]
     assert t.loc[0, "flags"].startswith("red: commercial use not stated for licence 'SomeCorp Model License v2'")
     assert {"source", "as_of", "licence_source"} <= set(t.columns)
 
@@ -124,4 +140,8 @@ def test_for_scenario_uses_its_as_of_horizon_and_fine_tuning_need(cat, tmp_path)
     # horizon 2026-11-20 + 6 months = 2027-05-20 > 2027-03-01: the deprecation is red
     assert "red: deprecated on 2027-03-01, before the horizon 2027-05-20" in t.loc["qwen_like", "flags"]
     assert "the scenario needs fine-tuning" in t.loc["nc_model", "flags"]
+    # regions [us, eu] is not an EU-only scenario: the EU clause stays amber; EU-only makes it red
+    assert t.loc["eu_clause", "red_flags"] == 0
+    eu_only = load_scenario(Path(__file__).parents[1] / "data" / "scenarios" / "compliance_review.yaml")
+    assert diligence_for_scenario(cat, eu_only).set_index("model_id").loc["eu_clause", "red_flags"] == 1
     assert t.loc["open_new", "release_age_days"] == 80 and pd.notna(t.loc["open_new", "release_date"])

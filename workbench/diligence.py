@@ -97,6 +97,13 @@ FLAG_COLUMNS = ["model_id", "check", "severity", "reason"]
 # words in license_notes that mark a user-count clause (e.g. 'over 700M monthly active users')
 USER_COUNT_WORDS = re.compile(r"monthly active users|\bmaus?\b|\d+\s*(m|million|b|billion)\s+(monthly\s+)?(active\s+)?users",
                               re.IGNORECASE)
+# words in license_notes that mark a clause limited by territory (e.g. Llama 4's EU clause for multimodal models)
+TERRITORY_WORDS = re.compile(r"european union|\bdomiciled\b|\bterritor", re.IGNORECASE)
+
+
+def _clauses(notes: str, pattern: re.Pattern) -> str:
+    """The ';'-separated parts of a licence note that match ``pattern`` (the whole note when none is split)."""
+    return "; ".join(part.strip() for part in notes.split(";") if pattern.search(part))
 
 
 def licence_terms(license_name) -> LicenceTerms | None:
@@ -137,14 +144,17 @@ def _open_models(models: pd.DataFrame, model_ids) -> pd.DataFrame:
 
 
 def diligence_flags(catalog_or_models, as_of, model_ids=None, needs_fine_tuning: bool = False,
-                    max_release_age_days: int = MAX_RELEASE_AGE_DAYS, horizon_date=None) -> pd.DataFrame:
+                    max_release_age_days: int = MAX_RELEASE_AGE_DAYS, horizon_date=None,
+                    licensee_in_eu: bool = False) -> pd.DataFrame:
     """Red and amber flags for each open-weight (or open-source) model, one row per flag.
 
-    Columns: ``model_id``, ``check`` (licence, derivatives, user_count, intended_use, outputs,
-    gated, weights_format, maintenance), ``severity`` (red | amber), ``reason``. Closed models are
-    skipped (their terms are the provider's, checked by the privacy and licence filters).
+    Columns: ``model_id``, ``check`` (licence, derivatives, user_count, territory, intended_use,
+    outputs, gated, weights_format, maintenance), ``severity`` (red | amber), ``reason``. Closed models
+    are skipped (their terms are the provider's, checked by the privacy and licence filters).
     ``needs_fine_tuning`` (the scenario's ``constraints.fine_tuning``) makes a licence without
-    derivatives a red flag; ``horizon_date`` (the scenario's) makes a deprecation before it red.
+    derivatives a red flag; ``horizon_date`` (the scenario's) makes a deprecation before it red;
+    ``licensee_in_eu`` (the company using the model is established in the EU) makes a clause that
+    withholds rights from EU companies red.
     Introduced in ``02_shortlist_from_leaderboards.ipynb``.
     """
     when = as_of_timestamp(as_of)
@@ -183,9 +193,13 @@ def diligence_flags(catalog_or_models, as_of, model_ids=None, needs_fine_tuning:
             add("derivatives", "amber", "whether fine-tuned derivatives are allowed is not stated; the scenario needs them")
         # user-count clauses: the catalog's notes first, else the licence family's
         if notes and USER_COUNT_WORDS.search(notes):
-            add("user_count", "amber", f"user-count clause: {notes}")
+            add("user_count", "amber", f"user-count clause: {_clauses(notes, USER_COUNT_WORDS)}")
         elif terms is not None and terms.user_count_clause:
             add("user_count", "amber", f"{terms.family}: {terms.user_count_clause}")
+        if notes and TERRITORY_WORDS.search(notes):
+            add("territory", "red" if licensee_in_eu and "european union" in notes.lower() else "amber",
+                f"territorial clause: {_clauses(notes, TERRITORY_WORDS)}"
+                + ("; the scenario's licensee is in the EU" if licensee_in_eu and "european union" in notes.lower() else ""))
         if terms is not None and terms.use_policy and terms.kind in ("use-restricted", "custom"):
             add("intended_use", "amber", f"{terms.family}: {terms.use_policy}; check your use case against it")
         if terms is not None and terms.outputs_clause and terms.kind != "copyleft":
@@ -240,7 +254,8 @@ def _newest_from_creator(opens: pd.DataFrame, creator, when: pd.Timestamp):
 
 
 def diligence_table(catalog_or_models, as_of, model_ids=None, needs_fine_tuning: bool = False,
-                    max_release_age_days: int = MAX_RELEASE_AGE_DAYS, horizon_date=None) -> pd.DataFrame:
+                    max_release_age_days: int = MAX_RELEASE_AGE_DAYS, horizon_date=None,
+                    licensee_in_eu: bool = False) -> pd.DataFrame:
     """One row per open-weight model: the facts a reviewer reads, the licence family's terms, and its flags.
 
     Columns: ``model_id``, ``name``, ``creator``, ``license``, ``licence_family``, ``commercial_use``,
@@ -254,7 +269,8 @@ def diligence_table(catalog_or_models, as_of, model_ids=None, needs_fine_tuning:
     when = as_of_timestamp(as_of)
     models = _models(catalog_or_models)
     m = _open_models(models, model_ids)
-    flags = diligence_flags(models, as_of, model_ids, needs_fine_tuning, max_release_age_days, horizon_date)
+    flags = diligence_flags(models, as_of, model_ids, needs_fine_tuning, max_release_age_days, horizon_date,
+                            licensee_in_eu)
     rows = []
     for r in m.itertuples(index=False):
         terms = licence_terms(r.license)
@@ -276,7 +292,8 @@ def diligence_table(catalog_or_models, as_of, model_ids=None, needs_fine_tuning:
             "licence_family": terms.family if terms else "",
             "commercial_use": r.commercial_use,
             "derivatives": "unknown" if ft is None else ("yes" if ft else "no"),
-            "user_count_clause": notes if notes and USER_COUNT_WORDS.search(notes) else (terms.user_count_clause if terms else ""),
+            "user_count_clause": (_clauses(notes, USER_COUNT_WORDS) if notes and USER_COUNT_WORDS.search(notes)
+                                  else (terms.user_count_clause if terms else "")),
             "intended_use": use,
             "gated": "unknown" if gated is None else ("yes" if gated else "no"),
             "weights_formats": ";".join(fmts),
@@ -299,8 +316,13 @@ def diligence_table(catalog_or_models, as_of, model_ids=None, needs_fine_tuning:
                            kind="stable").reset_index(drop=True)
 
 
-def diligence_for_scenario(catalog, scenario, model_ids=None) -> pd.DataFrame:
+def diligence_for_scenario(catalog, scenario, model_ids=None, licensee_in_eu: bool | None = None) -> pd.DataFrame:
     """:func:`diligence_table` with the scenario's ``as_of``, fine-tuning need and horizon date.
-    Introduced in ``02_shortlist_from_leaderboards.ipynb``."""
+
+    ``licensee_in_eu`` defaults to True when the scenario allows processing in the EU only
+    (``constraints.regions: [eu]``), the workbench's proxy for a company established there; pass it
+    explicitly when that proxy is wrong. Introduced in ``02_shortlist_from_leaderboards.ipynb``."""
+    if licensee_in_eu is None:
+        licensee_in_eu = tuple(scenario.constraints.regions) == ("eu",)
     return diligence_table(catalog, scenario.as_of, model_ids, needs_fine_tuning=scenario.constraints.fine_tuning,
-                           horizon_date=scenario.horizon_date)
+                           horizon_date=scenario.horizon_date, licensee_in_eu=licensee_in_eu)
