@@ -56,3 +56,11 @@ def test_write_table_round_trip_and_refuses_to_overwrite(cat, tmp_path):
         write_table(cat.models, "models", tmp_path)
     assert (tmp_path / "models.csv").read_bytes() == before
     write_table(cat.models, "models", tmp_path, force=True)
+
+
+def test_typed_frames_validate_like_files(cat):
+    """A validated catalog's own (typed) tables pass through catalog_from_frames unchanged."""
+    from workbench import catalog_from_frames
+    again = catalog_from_frames(cat.tables())
+    for name, table in cat.tables().items():
+        pd.testing.assert_frame_equal(getattr(again, name), table, check_dtype=False)

@@ -24,7 +24,7 @@ def test_verdicts_by_licence_words():
     assert r.loc["olmo", "verdict"] == "open source"
     assert r.loc["mistral-small", "verdict"] == "open weights, permissive"
     assert r.loc["llama", "verdict"] == "open weights with restrictions"
-    assert r.loc["llama", "restrictions"] == "user-count; field-of-use"
+    assert r.loc["llama", "restrictions"] == "user-count; field-of-use"  # no EU or naming words in this synthetic note
     assert r.loc["nc-model", "restrictions"] == "non-commercial"
     assert r.loc["mystery", "verdict"].startswith("licence unknown")
 

@@ -381,8 +381,7 @@ def catalog_from_frames(frames: dict[str, pd.DataFrame], displays: dict[str, str
         if not isinstance(df.index, pd.RangeIndex) or (len(df) and df.index[0] != 2):
             df = df.reset_index(drop=True)
             df.index = pd.RangeIndex(2, 2 + len(df))
-        df = df.astype(object).where(df.notna(), "").astype(str)
-        t, p = validate_table(spec, df, display)
+        t, p = validate_table(spec, table_as_strings(df, name), display)
         typed[name] = t
         problems += p
     if not problems:
@@ -427,6 +426,32 @@ def _display_path(p: Path) -> str:
         return str(p)
 
 
+def _cell_text(v, kind: str) -> str:
+    """One value as the text a CSV cell holds: dates YYYY-MM-DD, booleans yes/no, whole numbers
+    without '.0', missing values empty; text is kept as it is (validation judges it)."""
+    if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    if kind == "date" and hasattr(v, "strftime"):
+        return v.strftime("%Y-%m-%d")
+    if kind == "bool" and isinstance(v, (bool, np.bool_)):
+        return "yes" if v else "no"
+    if isinstance(v, (int, float, np.number)) and not isinstance(v, (bool, np.bool_)):
+        f = float(v)
+        return str(int(f)) if f.is_integer() else repr(f)
+    return str(v)
+
+
+def table_as_strings(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """A table (typed or not) as the strings a CSV would hold, so that in-memory frames and files
+    go through exactly the same validation. Columns the schema does not know are kept as text."""
+    spec = TABLES[table]
+    kinds = {c.name: c.kind for c in spec.columns}
+    out = pd.DataFrame(index=df.index)
+    for c in df.columns:
+        out[c] = [_cell_text(v, kinds.get(c, "str")) for v in df[c].tolist()]
+    return out.astype(object)
+
+
 def write_table(df: pd.DataFrame, table: str, folder: str | Path, force: bool = False) -> Path:
     """Write one table as CSV in the schema's column order; refuse to overwrite unless ``force``."""
     spec = TABLES[table]
@@ -435,19 +460,7 @@ def write_table(df: pd.DataFrame, table: str, folder: str | Path, force: bool = 
         raise fail(str(out), "file", "already exists; nothing was written",
                    "choose another --out folder, or pass --force to replace it")
     out.parent.mkdir(parents=True, exist_ok=True)
-    cols = [c for c in spec.column_names if c in df.columns]
-    frame = df[cols].copy()
-    for c in cols:
-        col = spec.column(c)
-        if col.kind == "date":
-            frame[c] = pd.to_datetime(frame[c]).dt.strftime("%Y-%m-%d")
-        elif col.kind == "bool":
-            frame[c] = frame[c].map(lambda v: "" if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))
-                                    else ("yes" if bool(v) else "no"))
-        elif col.kind == "int":
-            frame[c] = frame[c].map(lambda v: "" if pd.isna(v) else str(int(v)))
-        elif col.kind == "float":
-            frame[c] = frame[c].map(lambda v: "" if pd.isna(v) else repr(float(v)) if float(v) != int(float(v)) else str(int(float(v))))
+    frame = table_as_strings(df[[c for c in spec.column_names if c in df.columns]], table)
     frame.to_csv(out, index=False, lineterminator="\n")
     return out
 

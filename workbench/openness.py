@@ -22,7 +22,8 @@ CLAUSES = (
     ("user-count", re.compile(r"monthly active users|\bmau\b|\d+\s*(m|million)\s+(monthly\s+)?users|user[- ]count", re.I)),
     ("non-commercial", re.compile(r"non[- ]?commercial|research[- ]only|\bnc\b|cc-by-nc", re.I)),
     ("field-of-use", re.compile(r"acceptable use|prohibited use|use polic|use restriction|field[- ]of[- ]use|responsible ai|openrail|may not be used", re.I)),
-    ("attribution/naming", re.compile(r"built with|must (display|include) .*(name|attribution)|prefix .* name", re.I)),
+    ("region", re.compile(r"european union|domiciled|territor(y|ies) excluded", re.I)),
+    ("attribution/naming", re.compile(r"built with|must (display|include) .*(name|attribution)|display .* prominently|prefix .* name", re.I)),
 )
 
 
@@ -75,7 +76,7 @@ def browse(catalog, openness: str = "all", access_mode: str = "all", model_type:
     if model_type != "all":
         o = o[o["model_type"] == model_type]
     cols = ["offering_id", "creator", "openness", "access_mode", "usd_per_mtok_in", "usd_per_mtok_out",
-            "output_tokens_per_s", "source", "as_of"]
+            "output_tokens_per_s", "speed_as_of", "source", "as_of"]
     return o.sort_values(["usd_per_mtok_out", "offering_id"], na_position="last")[cols].reset_index(drop=True)
 
 

@@ -216,3 +216,56 @@ def shortlist_widget(source: Catalog | Candidates, scenario: Scenario, step: str
     read ``dash.view``). ``options`` go to :func:`~workbench.shortlist.shortlist`. Introduced in
     ``02_shortlist_from_leaderboards.ipynb``."""
     return ShortlistDashboard(source, scenario, step, top, plot, **options)
+
+
+# --------------------------------------------------------------------------------------------
+# catalog browser (notebook 00)
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class CatalogBrowser:
+    """Three dropdowns (openness, access mode, model type) driving a table of offerings with their
+    source and as_of. The numbers come from the plain function :func:`workbench.openness.browse`;
+    drive it in code with ``b.controls["openness"].value = "open-weight"`` and read ``b.table``.
+    Build it with :func:`catalog_browser`. Introduced in ``00_start_here.ipynb``."""
+
+    catalog: Catalog
+    top: int = 12
+    controls: dict = field(default_factory=dict)
+    table: pd.DataFrame | None = None
+
+    def __post_init__(self):
+        import ipywidgets as w
+
+        m, o = self.catalog.models, self.catalog.offerings
+        opts = lambda values: ["all", *sorted(values.dropna().unique())]
+        self.controls = {
+            "openness": w.Dropdown(options=opts(m["openness"]), value="all", description="openness"),
+            "access_mode": w.Dropdown(options=opts(o["access_mode"]), value="all", description="access mode"),
+            "model_type": w.Dropdown(options=opts(m["model_type"]), value="all", description="model type"),
+        }
+        self.count = w.HTML()
+        self.out = w.Output()
+        self.box = w.VBox([w.HBox(list(self.controls.values())), self.count, self.out])
+        for c in self.controls.values():
+            c.observe(self.on_change, names="value")
+        self.on_change()
+
+    def values(self) -> dict:
+        return {k: c.value for k, c in self.controls.items()}
+
+    def on_change(self, change: dict | None = None) -> None:
+        """The widget callback: filter with :func:`browse` and redraw (as widget state, so nothing
+        leaks into the cell that changed a control)."""
+        from .openness import browse
+
+        full = browse(self.catalog, **self.values())
+        self.table = full.head(self.top)
+        self.count.value = f"{len(full)} offerings match; the {min(self.top, len(full))} cheapest by output price:"
+        self.out.outputs = ()
+        self.out.append_display_data(self.table)
+
+
+def catalog_browser(catalog: Catalog, top: int = 12) -> CatalogBrowser:
+    """Build the catalog browser (display ``b.box``). Introduced in ``00_start_here.ipynb``."""
+    return CatalogBrowser(catalog, top)
