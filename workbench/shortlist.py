@@ -315,7 +315,8 @@ def _step_path(scenario: Scenario, step: Step) -> str:
 
 def constraint_checks(c: Candidates, scenario: Scenario, step: Step) -> list[_Check]:
     """Every hard constraint of the scenario and step, each as a fail mask over ``c.table`` with its
-    reason(s). Used by :func:`shortlist`; the order is :data:`CONSTRAINT_KEYS`."""
+    reason(s) (rules in the module docstring). Used by :func:`shortlist`; the order is
+    :data:`CONSTRAINT_KEYS`. Introduced in ``02_shortlist_from_leaderboards.ipynb``."""
     n = len(c)
     sc: Constraints = scenario.constraints
     con: StepConstraints = step.constraints

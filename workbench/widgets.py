@@ -59,7 +59,8 @@ class ShortlistView:
 
 
 def shortlist_toggles(scenario: Scenario, step: str | None = None) -> dict[str, bool]:
-    """The dashboard's constraint toggles as the scenario file sets them (on/off) for a step."""
+    """The dashboard's constraint toggles as the scenario file sets them (on/off) for a step.
+    Introduced in ``02_shortlist_from_leaderboards.ipynb``."""
     st = scenario.step(step)
     sc = scenario.constraints
     out = {"gpu_operations": sc.gpu_operations, "no_training_on_prompts": sc.no_training_on_prompts,
@@ -72,7 +73,8 @@ def shortlist_toggles(scenario: Scenario, step: str | None = None) -> dict[str, 
 def shortlist_toggle_changes(scenario: Scenario, toggles: dict[str, bool]) -> dict:
     """Turn the dashboard's on/off toggles into :func:`~workbench.shortlist.with_constraints`
     arguments: a step capability off means "no requirement" (None); ``regions`` on means the
-    scenario's own regions (off: any region; on when the scenario names none: no effect)."""
+    scenario's own regions (off: any region; on when the scenario names none: no effect).
+    Introduced in ``02_shortlist_from_leaderboards.ipynb``."""
     changes = {}
     for k, on in toggles.items():
         if k in SHORTLIST_STEP_TOGGLES:
