@@ -253,7 +253,7 @@ def test_routing_accuracy_and_confusion(fx):
 def test_monthly_cost_of_the_routed_system_by_hand(fx):
     catalog, scenario, golden = fx
     cfg = routing_config(scenario, catalog)
-    rep = routing_report(golden, cfg, scenario, catalog, results_for_routes(cfg))
+    rep = routing_report(golden, cfg, scenario, catalog, results_for_routes(cfg, golden))
     s = rep.systems.set_index("system")
     # per request (1000 input + 500 output tokens, USD per million): alpha/small 1000x1 + 500x2 = 0.002 USD,
     # alpha/large 1000x10 + 500x20 = 0.02, vault/open-eu 1000x4 + 500x8 = 0.008
@@ -278,7 +278,7 @@ def test_monthly_cost_of_the_routed_system_by_hand(fx):
 def test_p95_latency_comes_from_the_latency_engine(fx):
     catalog, scenario, golden = fx
     cfg = routing_config(scenario, catalog)
-    rep = routing_report(golden, cfg, scenario, catalog, results_for_routes(cfg), n=4000)
+    rep = routing_report(golden, cfg, scenario, catalog, results_for_routes(cfg, golden), n=4000)
     s = rep.systems.set_index("system")
     # typical: alpha/small 0.5 s + 500 tokens / 100 tok/s = 5.5 s; alpha/large 1 + 500/50 = 11 s; the p95 is above
     assert 5.5 < s.loc["only cheap (alpha/small)", "p95_s:answer"] < 11

@@ -310,7 +310,9 @@ def routing_config(scenario, catalog=None, data: dict | None = None, file: str |
 
     steps = {}
     step_names = [s.name for s in getattr(scenario, "workflow", ())]
-    for task, step in (d.get("steps") or {}).items():
+    # default: the decision record's map of golden tasks to steps (record.golden_tasks: {step: task}), one place
+    from_record = {t: s for s, t in ((getattr(scenario, "record", None) or {}).get("golden_tasks") or {}).items()}
+    for task, step in (d.get("steps") or from_record).items():
         if task not in TASKS:
             problems.append(Problem(file, f"routing.steps.{task}", "unknown task", did_you_mean(str(task), TASKS)))
         elif not isinstance(step, str) or (step_names and step not in step_names):
@@ -445,7 +447,9 @@ def difficulty_signals(text: str) -> dict[str, str]:
     low = t.lower()
     out = {}
     questions = low.count("?")
-    listing = [s for s in re.split(r"(?<=\?)", low) if s.strip().endswith("?") and s.count(",") >= 2 and " and " in s]
+    # a list inside one question: two commas (not thousands separators such as 12,000) and an "and"
+    listing = [s for s in re.split(r"(?<=\?)", low) if s.strip().endswith("?") and len(re.findall(r",(?!\d)", s)) >= 2
+               and " and " in s]
     if questions >= 3:
         out["multi_part"] = f"{questions} questions"
     elif listing:
@@ -791,7 +795,8 @@ def routing_report(golden, config: RouterConfig, scenario, catalog, results: Map
     (e.g. ``{"rules baseline": rules_run.results}``: success only, no model cost).
 
     For each system: ``success_rate`` (cases whose route passed every check, a human route counted
-    as handled), ``automated_success_rate`` (passed by a model), ``human_share``, ``usd_per_month``
+    as handled), ``automated_success_rate`` (passed by a model), ``human_share``,
+    ``usd_per_month_models``, ``usd_per_month_human`` and their sum ``usd_per_month``
     (:func:`system_costs`, all mapped steps), ``p95_s:<step>`` per mapped step (:func:`system_p95_s`),
     ``quality_from`` (the provenance of the per-case results). Introduced in
     ``notebooks/05_routing_and_fallbacks.ipynb``.
@@ -811,6 +816,10 @@ def routing_report(golden, config: RouterConfig, scenario, catalog, results: Map
         "latency: p95 of the latency engine's seeded simulation from catalog TTFT and tokens/s (not measured "
         "on these cases); human-routed requests left out",
     ]
+    unmapped = decisions.loc[~decisions["task"].isin(list(config.steps)), "task"].value_counts()
+    if len(unmapped):
+        notes.append("not priced (no scenario step for the task; success and accuracy include them): "
+                     + ", ".join(f"{t} ({n} cases)" for t, n in unmapped.items()))
     sysrows, steprows = [], []
 
     def add_system(name: str, sh: pd.DataFrame, out: pd.DataFrame, quality_from: str, priced: bool = True):
@@ -822,7 +831,10 @@ def routing_report(golden, config: RouterConfig, scenario, catalog, results: Map
         if priced and len(sh):
             costs = system_costs(sh, config, scenario, catalog, selfhost)
             lat = system_p95_s(sh, config, scenario, catalog, n=n, seed=seed)
-            row["usd_per_month"] = float(costs["usd_per_month"].sum())
+            human = costs["offering_id"].isna()
+            row["usd_per_month_models"] = float(costs.loc[~human, "usd_per_month"].sum())
+            row["usd_per_month_human"] = float(costs.loc[human, "usd_per_month"].sum())
+            row["usd_per_month"] = row["usd_per_month_models"] + row["usd_per_month_human"]
             for r in lat.itertuples():
                 row[f"p95_s:{r.step}"] = r.p95_s
             for r in costs.itertuples():
@@ -830,7 +842,8 @@ def routing_report(golden, config: RouterConfig, scenario, catalog, results: Map
                                  "share": r.share, "usd_per_month": r.usd_per_month,
                                  "p95_s": float(lat.set_index("step").loc[r.step, "p95_s"])})
         else:
-            row["usd_per_month"] = 0.0 if not priced else float("nan")
+            zero = 0.0 if not priced else float("nan")
+            row.update(usd_per_month_models=zero, usd_per_month_human=zero, usd_per_month=zero)
         row["quality_from"] = quality_from
         sysrows.append(row)
 
@@ -838,9 +851,11 @@ def routing_report(golden, config: RouterConfig, scenario, catalog, results: Map
     routed_prov = "; ".join(f"{r}: {prov(results.get(r)) if not config.route(r).human else 'human'}"
                             for r in dict.fromkeys(decisions["route"]))
     add_system("routed", shares, outcomes, routed_prov)
+    seen = set()
     for name, route in config.routes.items():
-        if route.human:
-            continue
+        if route.human or (route.offering_id, route.results) in seen:
+            continue  # a route with the same offering and evidence as an earlier one is the same single system
+        seen.add((route.offering_id, route.results))
         single = decisions.assign(route=name)
         add_system(f"only {name} ({route.offering_id})", route_shares(single, config),
                    route_outcomes(single, {name: results.get(name)}, config), prov(results.get(name)))
@@ -853,15 +868,17 @@ def routing_report(golden, config: RouterConfig, scenario, catalog, results: Map
     return RoutingReport(decisions, acc, conf, systems, pd.DataFrame(steprows), outcomes, notes)
 
 
-def results_for_routes(config: RouterConfig, base: str | Path | None = None) -> dict[str, pd.DataFrame]:
-    """Per route, the per-case results of its ``results:`` file (a results file written by
-    ``python -m workbench eval --out``), read with the evaluation package's reader; a relative path
-    is resolved against ``base`` (default: the folder of the routing configuration), then the
-    project folder. Routes without a file are left out."""
+def results_for_routes(config: RouterConfig, golden, base: str | Path | None = None) -> dict[str, pd.DataFrame]:
+    """Per route, its ``results:`` file (written by ``python -m workbench eval --out``) replayed and
+    re-scored by the evaluation runner on ``golden`` with today's checks (``EvalRun.results``: one row
+    per case, ``provenance`` as the file says, e.g. ``illustrative``). A relative path is resolved
+    against ``base`` (default: the folder of the routing configuration's file), then the project
+    folder. Routes without a file are left out. Introduced in ``05_routing_and_fallbacks.ipynb``."""
     from .catalog import project_dir
-    from .evals.adapters.replay import read_results_file
+    from .evals.adapters.replay import ReplayCandidate
+    from .evals.runner import run_eval
 
-    out = {}
+    out, runs = {}, {}
     here = Path(base) if base is not None else Path(config.file).parent
     for name, route in config.routes.items():
         if not route.results:
@@ -869,12 +886,10 @@ def results_for_routes(config: RouterConfig, base: str | Path | None = None) -> 
         p = Path(route.results)
         if not p.is_absolute():
             p = here / p if (here / p).exists() else project_dir() / p
-        meta, rows = read_results_file(p)
-        df = pd.DataFrame(rows)
-        if "provenance" not in df:
-            df["provenance"] = meta.get("provenance")
-        df["provenance"] = df["provenance"].fillna(meta.get("provenance"))
-        out[name] = df
+        key = str(p.resolve()) if p.exists() else str(p)
+        if key not in runs:
+            runs[key] = run_eval(golden, ReplayCandidate(p), use_cache=False, progress=False).results
+        out[name] = runs[key]
     return out
 
 
@@ -1073,3 +1088,27 @@ def chain_summary(members: pd.DataFrame, components: Mapping[str, float]) -> dic
             "downtime_min_per_month_primary": (1 - primary) * minutes,
             "downtime_min_per_month_if_independent": (1 - indep) * minutes,
             "downtime_min_per_month_chain": (1 - exact) * minutes}
+
+
+def chains_table(config: RouterConfig, catalog) -> pd.DataFrame:
+    """Every model route's fallback chain with its availability: the primary alone, the chain if
+    members failed independently (``1 - prod(1 - a_i)``), and exactly, with members on the same
+    provider sharing that provider's outages (:func:`chain_availability`); ``shared_provider`` says
+    when the trap applies; downtime in minutes per 30-day month. Availabilities are the config's
+    assumptions (``availability.source``). Introduced in ``05_routing_and_fallbacks.ipynb``."""
+    rows = []
+    for name, route in config.routes.items():
+        if route.human:
+            continue
+        members, comps = chain_members(route.chain, catalog, config.availability)
+        summary = chain_summary(members, comps)
+        providers = list(members["provider"])
+        rows.append({"route": name, "chain": " > ".join(route.chain), "providers": " > ".join(providers),
+                     "shared_provider": len(set(providers)) < len(providers),
+                     "availability_primary": summary["primary_only"],
+                     "availability_if_independent": summary["chain_if_independent"],
+                     "availability": summary["chain"],
+                     "downtime_min_per_month": summary["downtime_min_per_month_chain"],
+                     "fallback_share": 1 - float(served_shares(members, comps).iloc[0])
+                     - float(served_shares(members, comps)["none"])})
+    return pd.DataFrame(rows)
