@@ -80,3 +80,55 @@ def stability_plot(result, top: int = 8, ax=None):
     ax.legend(loc="lower right", fontsize=8)
     ax.grid(axis="x", alpha=0.3)
     return fig
+
+
+# --------------------------------------------------------------------------------------------
+# routing and fallbacks (notebook 05)
+# --------------------------------------------------------------------------------------------
+
+def chain_trap_plot(curve, ax=None):
+    """Minutes of downtime per 30-day month (log scale) against the providers' availability, for
+    one offering alone, a fallback on a different provider and a fallback on the same provider;
+    ``curve`` is :func:`workbench.routing.trap_curve`. Introduced in ``05_routing_and_fallbacks.ipynb``.
+    """
+    if ax is None:
+        fig, ax = _figure(7.0, 4.0)
+    else:
+        fig = ax.figure
+    x = curve["provider_availability"] * 100
+    for col, label, style in (("downtime_min_primary_only", "primary alone", "-"),
+                              ("downtime_min_same_provider", "fallback on the same provider", "--"),
+                              ("downtime_min_different_providers", "fallback on another provider", "-.")):
+        ax.plot(x, curve[col], style, label=label, linewidth=2)
+    ax.set_yscale("log")
+    ax.set_xlabel("each provider's availability, % (provider-wide outages; an ASSUMPTION to vary)")
+    ax.set_ylabel("downtime, minutes per 30-day month")
+    ax.set_title("The correlated-failure trap: a fallback on the same provider shares its outages", fontsize=10)
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3, which="both")
+    return fig
+
+
+def routed_vs_single_plot(systems, step: str | None = None, ax=None):
+    """Success rate on the golden set against model cost per month for the routed system and each
+    single-model system (rows of ``RoutingReport.systems``); marker size grows with the p95 latency of
+    ``step`` when given. Systems without a model cost (the rule baseline) sit at x = 0.
+    Introduced in ``05_routing_and_fallbacks.ipynb``.
+    """
+    if ax is None:
+        fig, ax = _figure(7.0, 4.0)
+    else:
+        fig = ax.figure
+    col = f"p95_s:{step}" if step else None
+    for _, d in systems.iterrows():
+        p95 = float(d[col]) if col and col in systems.columns else float("nan")
+        size = 40.0 if np.isnan(p95) else 30 + 4 * p95
+        ax.scatter(d["usd_per_month_models"], d["success_rate"], s=size, alpha=0.8,
+                   marker="*" if d["system"] == "routed" else "o", zorder=3)
+        ax.annotate(str(d["system"]), (d["usd_per_month_models"], d["success_rate"]), xytext=(5, 4),
+                    textcoords="offset points", fontsize=8)
+    ax.set_xlabel("model cost, USD per month (scenario volumes x list prices; people not included)")
+    ax.set_ylabel("success rate on the golden set")
+    ax.set_title("Routed vs single model" + (f" (marker size: p95 of {step})" if col else ""), fontsize=10)
+    ax.grid(alpha=0.3)
+    return fig

@@ -1112,3 +1112,104 @@ def chains_table(config: RouterConfig, catalog) -> pd.DataFrame:
                      "fallback_share": 1 - float(served_shares(members, comps).iloc[0])
                      - float(served_shares(members, comps)["none"])})
     return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------------
+# what-if: a traffic mix and outage rates -> cost and availability (the notebook's widget)
+# --------------------------------------------------------------------------------------------
+
+def traffic_mix_shares(mix: Mapping[str, float], config: RouterConfig) -> pd.DataFrame:
+    """A traffic mix (route -> share of requests, the same on every mapped step; any non-negative
+    numbers, divided by their sum) as the ``shares`` table :func:`system_costs` takes. An unknown
+    route, a negative share or an all-zero mix is a :class:`WorkbenchError`."""
+    problems = []
+    for r, v in mix.items():
+        if r not in config.routes:
+            problems.append(Problem("traffic mix", f"route '{r}'", "no such route", did_you_mean(r, config.routes)))
+        elif not np.isfinite(v) or v < 0:
+            problems.append(Problem("traffic mix", f"route '{r}'", "a share must be a number of 0 or more",
+                                    "set it between 0 and 1", value=v))
+    total = sum(v for v in mix.values() if np.isfinite(v) and v > 0)
+    if not problems and total <= 0:
+        problems.append(Problem("traffic mix", "all routes", "every share is zero", "give at least one route a share"))
+    if problems:
+        raise WorkbenchError(problems)
+    steps = list(dict.fromkeys(config.steps.values()))
+    rows = [{"step": s, "route": r, "cases": np.nan, "share": v / total} for s in steps for r, v in mix.items() if v > 0]
+    return pd.DataFrame(rows, columns=["step", "route", "cases", "share"])
+
+
+def routing_whatif(config: RouterConfig, scenario, catalog, mix: Mapping[str, float],
+                   provider_availability: Mapping[str, float] | None = None, selfhost=None) -> dict:
+    """Monthly cost and availability of the routed system for a traffic mix and provider outage rates.
+
+    ``mix``: route -> share of requests (:func:`traffic_mix_shares`); ``provider_availability``:
+    provider -> availability (0..1) overriding the config's assumptions. Returns ``usd_per_month_models``,
+    ``usd_per_month_human``, ``usd_per_month`` (:func:`system_costs`), ``usd_per_month_fallback_extra``
+    (requests a fallback serves x its price difference to the primary, from :func:`served_shares`),
+    ``availability`` (traffic-weighted chain availability; the human queue counted as always
+    available), ``downtime_min_per_month`` (30-day month) and ``routes`` (per route: share, chain,
+    availability exactly and if independent, share served by a fallback). Pure: no I/O.
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
+    from dataclasses import replace as _replace
+
+    from .cost import step_costs
+
+    shares = traffic_mix_shares(mix, config)
+    costs = system_costs(shares, config, scenario, catalog, selfhost)
+    av = _replace(config.availability, providers={**config.availability.providers, **dict(provider_availability or {})})
+    steps = {s.name: s for s in scenario.workflow}
+    chain_ids = sorted({o for r in config.routes.values() for o in r.chain})
+    priced = step_costs(catalog.offerings[catalog.offerings["offering_id"].isin(chain_ids)],
+                        [steps[s] for s in dict.fromkeys(config.steps.values())], catalog.gpus,
+                        selfhost=selfhost).set_index(["offering_id", "step"])["usd_per_request"]
+    route_share = shares.groupby("route", sort=False)["share"].first()
+    rows, extra, availability = [], 0.0, 0.0
+    for name, share in route_share.items():
+        route = config.route(name)
+        if route.human:
+            availability += share
+            rows.append({"route": name, "share": share, "chain": "(people)", "availability": 1.0,
+                         "availability_if_independent": 1.0, "fallback_share": 0.0})
+            continue
+        members, comps = chain_members(route.chain, catalog, av)
+        served = served_shares(members, comps)
+        a = 1 - float(served["none"])
+        availability += share * a
+        for step_name in dict.fromkeys(config.steps.values()):
+            vol = steps[step_name].requests_per_month * share
+            base = float(priced.loc[(route.offering_id, step_name)])
+            for oid in route.chain[1:]:
+                extra += vol * float(served[oid]) * (float(priced.loc[(oid, step_name)]) - base)
+        rows.append({"route": name, "share": share, "chain": " > ".join(route.chain), "availability": a,
+                     "availability_if_independent": independent_chain_availability(members["availability_total"]),
+                     "fallback_share": float(served.iloc[1:-1].sum())})
+    human = costs["offering_id"].isna()
+    models = float(costs.loc[~human, "usd_per_month"].sum())
+    people = float(costs.loc[human, "usd_per_month"].sum())
+    return {"usd_per_month_models": models, "usd_per_month_human": people, "usd_per_month": models + people,
+            "usd_per_month_fallback_extra": extra, "availability": availability,
+            "downtime_min_per_month": (1 - availability) * 30 * 24 * 60, "routes": pd.DataFrame(rows)}
+
+
+def trap_curve(provider_availability, offering_availability: float = 0.998) -> pd.DataFrame:
+    """Downtime of a two-member chain against the providers' availability, for the notebook's
+    correlated-failure figure: ``primary_only``, ``different_providers`` (independent) and
+    ``same_provider`` (one shared provider component), as availabilities and as minutes per 30-day
+    month. Each member's own availability is ``offering_availability``."""
+    o = float(offering_availability)
+
+    def members(*providers):
+        return pd.DataFrame({"offering_id": [f"m{i}" for i in range(len(providers))], "availability_own": o,
+                             "components": [(f"provider:{x}",) for x in providers]})
+
+    rows = []
+    for p in np.asarray(provider_availability, dtype=float).ravel():
+        comps = {"provider:a": p, "provider:b": p}
+        rows.append({"provider_availability": p, "primary_only": chain_availability(members("a"), comps),
+                     "different_providers": chain_availability(members("a", "b"), comps),
+                     "same_provider": chain_availability(members("a", "a"), comps)})
+    out = pd.DataFrame(rows)
+    for c in ("primary_only", "different_providers", "same_provider"):
+        out[f"downtime_min_{c}"] = (1 - out[c]) * 30 * 24 * 60
+    return out

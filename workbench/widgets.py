@@ -271,3 +271,97 @@ class CatalogBrowser:
 def catalog_browser(catalog: Catalog, top: int = 12) -> CatalogBrowser:
     """Build the catalog browser (display ``b.box``). Introduced in ``00_start_here.ipynb``."""
     return CatalogBrowser(catalog, top)
+
+
+# --------------------------------------------------------------------------------------------
+# routing and fallbacks (notebook 05)
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class RoutingView:
+    """What the routing dashboard shows: ``totals`` (cost per month, availability, downtime),
+    ``routes`` (per route: share, chain, availability), a one-line ``summary``, or ``error``."""
+
+    totals: dict
+    routes: pd.DataFrame
+    summary: str
+    error: str | None = None
+    values: dict = field(default_factory=dict)
+
+
+def routing_update(config, scenario: Scenario, catalog: Catalog, mix: dict, provider_availability: dict | None = None
+                   ) -> RoutingView:
+    """Everything the routing dashboard shows, from its values: ``mix`` (route -> share of traffic,
+    any non-negative numbers) and ``provider_availability`` (provider -> availability, 0..1), through
+    :func:`workbench.routing.routing_whatif`. A :class:`~workbench.errors.WorkbenchError` (every share
+    zero, an unknown route) comes back as ``view.error``. No I/O. Introduced in
+    ``05_routing_and_fallbacks.ipynb``."""
+    from .routing import routing_whatif
+
+    values = {"mix": dict(mix), "provider_availability": dict(provider_availability or {})}
+    try:
+        w = routing_whatif(config, scenario, catalog, mix, provider_availability)
+    except WorkbenchError as e:
+        return RoutingView({}, pd.DataFrame(), f"error: {e}", error=str(e), values=values)
+    totals = {k: v for k, v in w.items() if k != "routes"}
+    summary = (f"{w['usd_per_month']:,.2f} USD/month ({w['usd_per_month_models']:,.2f} models, "
+               f"{w['usd_per_month_human']:,.2f} people, {w['usd_per_month_fallback_extra']:,.4f} extra when a "
+               f"fallback serves); availability {w['availability']:.6f} = {w['downtime_min_per_month']:,.1f} "
+               "minutes of downtime a month")
+    return RoutingView(totals, w["routes"], summary, values=values)
+
+
+class RoutingDashboard:
+    """Sliders for the traffic mix (percent of requests per route) and each provider's availability
+    (percent) driving monthly cost and availability (:func:`routing_update`). ``box`` is the widget
+    to display; ``controls`` maps ``"mix:<route>"`` and ``"provider:<name>"`` to sliders; ``view`` is
+    the latest :class:`RoutingView`. Build it with :func:`routing_widget`."""
+
+    def __init__(self, config, scenario: Scenario, catalog: Catalog, mix: dict):
+        import ipywidgets as w
+
+        from .routing import chain_members
+
+        self.config, self.scenario, self.catalog = config, scenario, catalog
+        style = {"description_width": "110px"}
+        self.controls = {f"mix:{r}": w.FloatSlider(value=round(100 * float(mix.get(r, 0.0)), 1), min=0, max=100,
+                                                   step=0.5, description=f"{r} %", continuous_update=False, style=style)
+                         for r in config.routes}
+        providers = []
+        for r in config.routes.values():
+            if r.chain:
+                providers += list(chain_members(r.chain, catalog, config.availability)[0]["provider"])
+        for p in dict.fromkeys(providers):
+            self.controls[f"provider:{p}"] = w.FloatSlider(
+                value=round(100 * config.availability.provider(p), 3), min=99.0, max=100.0, step=0.01,
+                readout_format=".2f", description=f"{p} up %", continuous_update=False, style=style)
+        self.summary = w.HTML()
+        self.out = w.Output()
+        mix_box = w.VBox([c for k, c in self.controls.items() if k.startswith("mix:")])
+        prov_box = w.VBox([c for k, c in self.controls.items() if k.startswith("provider:")])
+        self.box = w.VBox([w.HBox([mix_box, prov_box]), self.summary, self.out])
+        for c in self.controls.values():
+            c.observe(self.on_change, names="value")
+        self.view: RoutingView = self.on_change()
+
+    def values(self) -> dict:
+        """The current slider values, as :func:`routing_update` takes them (percent -> share)."""
+        c = self.controls
+        return {"mix": {k[4:]: c[k].value / 100 for k in c if k.startswith("mix:")},
+                "provider_availability": {k[9:]: c[k].value / 100 for k in c if k.startswith("provider:")}}
+
+    def on_change(self, change: dict | None = None) -> RoutingView:
+        """The widget callback: recompute and redraw (as widget state; errors are shown, never raised)."""
+        self.view = routing_update(self.config, self.scenario, self.catalog, **self.values())
+        self.summary.value = _html_escape(self.view.summary)
+        self.out.outputs = ()
+        if not self.view.error:
+            self.out.append_display_data(self.view.routes)
+        return self.view
+
+
+def routing_widget(config, scenario: Scenario, catalog: Catalog, mix: dict) -> RoutingDashboard:
+    """Build the routing dashboard (display ``dash.box``; drive it with
+    ``dash.controls["mix:strong"].value = 20``; read ``dash.view``). ``mix`` sets the starting
+    traffic mix (route -> share). Introduced in ``05_routing_and_fallbacks.ipynb``."""
+    return RoutingDashboard(config, scenario, catalog, mix)
