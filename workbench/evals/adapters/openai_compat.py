@@ -176,7 +176,11 @@ class OpenAICompatCandidate:
 
     def __init__(self, config: EndpointConfig, environ: Mapping[str, str] | None = None,
                  sleep: Callable[[float], None] = time.sleep):
-        import openai  # an optional dependency: only this adapter needs it
+        try:
+            import openai  # an optional dependency: only this adapter needs it
+        except ImportError:
+            raise fail("openai", "package", "the 'openai' package is not installed",
+                       "pip install 'openai>=1.40' (or: pip install -e '.[endpoints]')") from None
 
         self.config = config
         self.name = f"openai:{config.model}"
