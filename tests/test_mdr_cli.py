@@ -158,3 +158,19 @@ def test_decide_and_review_with_eval_run_files(tmp_path, capsys):
     # 52 / 60 = 86.7%: a 3.3-point drop -> nothing fires
     ok = write_eval_run(tmp_path / "run3.jsonl", "acme/acme-mini", "openai:acme-mini", [True] * 52 + [False] * 8)
     assert main(["review", str(out / "0001-mdr-fixture.md"), "--catalog", CATALOG, "--results", str(ok)]) == 0
+
+
+def test_decide_then_review_on_the_shipped_snapshot(tmp_path, capsys):
+    """The README's flow on the project's own data: decide writes 0001, review reads it back."""
+    root = Path(__file__).parent.parent
+    out = tmp_path / "records"
+    assert main(["decide", str(root / "data" / "scenarios" / "support_assistant.yaml"), "--out", str(out)]) == 0
+    rec_path = out / "0001-support-assistant.md"
+    rec = read_record(rec_path)
+    assert [d.step for d in rec.decisions] == ["classify_intent", "embed_queries", "answer_with_citations", "draft_reply"]
+    assert all(d.fallback for d in rec.decisions)
+    capsys.readouterr()
+    code = main(["review", str(rec_path), "--catalog", str(root / "data" / "catalog")])
+    text = capsys.readouterr().out
+    fired = int(text.strip().splitlines()[-1].split(" of ")[0])
+    assert code == (1 if fired else 0)

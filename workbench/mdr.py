@@ -253,7 +253,7 @@ def fmt_value(v: Any) -> str:
     return str(v)
 
 
-def short_source(source: str, limit: int = 40) -> str:
+def short_source(source: str, limit: int = 56) -> str:
     """A source as a short label for prose: 'computed' for derived numbers, else the text before the
     first ' (', ';', ' @ ' or ', ', cut to whole words within ``limit`` characters."""
     if not source:
@@ -703,3 +703,63 @@ def lint(record: Record) -> pd.DataFrame:
                     f"licence '{c.fact('license') or 'unknown'}' (commercial use: {c.fact('commercial_use') or 'unknown'}) "
                     "has not been checked", "run the licence due diligence (workbench.diligence) and record its result")
     return pd.DataFrame(rows, columns=list(LINT_COLUMNS))
+
+
+# ------------------------------------------------------------------------------------------------
+# views for people (notebook 06, the CLI)
+# ------------------------------------------------------------------------------------------------
+
+def decisions_frame(record: Record) -> pd.DataFrame:
+    """The decision: one row per step with its default, fallback (``NONE`` when missing) and why."""
+    return pd.DataFrame([{"step": d.step, "default": d.default, "fallback": d.fallback or "NONE", "why": d.why}
+                         for d in record.decisions], columns=["step", "default", "fallback", "why"])
+
+
+def facts_frame(record: Record, step: str | None = None, names: tuple[str, ...] | list[str] = ("quality",),
+                with_source: bool = True) -> pd.DataFrame:
+    """Chosen facts of the compared candidates, one row per candidate: ``offering_id``, ``picked_as``
+    and, per fact name, the value as ``value (source, as_of)`` (``with_source``) or the bare value.
+    Introduced in ``notebooks/06_model_decision_record.ipynb``."""
+    rows = []
+    for c in record.candidates:
+        if step is not None and c.step != step:
+            continue
+        row = {"offering_id": c.offering_id, "picked_as": c.picked_as}
+        for n in names:
+            f = c.facts.get(n)
+            if f is None or f.value is None:
+                row[n] = "unknown" if with_source else None
+            elif with_source:
+                bench = f"{f.note} " if f.note and f.note != "computed" else ""
+                when = f.as_of.isoformat() if f.as_of else "no date"
+                row[n] = f"{bench}{fmt_value(f.value)} ({short_source(f.source)}, {when})"
+            else:
+                row[n] = f.value
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["offering_id", "picked_as", *names])
+
+
+def comparison_long(record: Record, step: str) -> pd.DataFrame:
+    """The comparison of one step in long form: ``offering_id``, ``column`` (one of the seven),
+    ``level`` and ``number`` (the number behind it), for reading on a narrow screen."""
+    rows = []
+    for c in record.candidates:
+        if c.step != step:
+            continue
+        for col in COMPARISON_COLUMNS:
+            lv = c.comparison.get(col)
+            rows.append({"offering_id": c.offering_id, "column": col, "level": lv.level if lv else "",
+                         "number": lv.shown if lv else ""})
+    return pd.DataFrame(rows, columns=["offering_id", "column", "level", "number"])
+
+
+def lint_report(record: Record) -> str:
+    """:func:`lint` as numbered sentences with their fixes, or a line saying nothing is missing.
+    Introduced in ``notebooks/06_model_decision_record.ipynb``."""
+    f = lint(record)
+    if f.empty:
+        return "lint: nothing missing or weak"
+    lines = [f"lint: {len(f)} finding(s)"]
+    for i, r in enumerate(f.itertuples(index=False), start=1):
+        lines.append(f"{i:>2}. [{r.code}] {r.where}: {r.message}.\n    Fix: {r.fix}.")
+    return "\n".join(lines)

@@ -869,22 +869,27 @@ def _is_eval_results(path: str | Path) -> bool:
     return f'"format": "{RESULTS_FORMAT}"' in first or f'"format":"{RESULTS_FORMAT}"' in first
 
 
-def results_by_task(path: str | Path) -> pd.DataFrame:
-    """A golden-set run (``python -m workbench eval --out FILE``) summarised per task with the eval
-    package's own :func:`workbench.evals.summarize`: ``candidate`` (the priced offering id when the run
-    had one, else the run's candidate name, e.g. ``rules``), ``task``, ``n_cases``, ``success_rate``,
-    ``cost_per_success_usd``, ``label`` (the run's provenance), ``source`` and ``as_of``.
-    Introduced in ``06_model_decision_record.ipynb``."""
+def results_by_task(run) -> pd.DataFrame:
+    """A golden-set run summarised per task with the eval package's own :func:`workbench.evals.summarize`.
+
+    ``run`` is an :class:`workbench.evals.EvalRun` or the path of a results file written by
+    ``python -m workbench eval --out``. Columns: ``candidate`` (the priced offering id when the run had
+    one, else the run's candidate name, e.g. ``rules``), ``task``, ``n_cases``, ``success_rate``,
+    ``cost_per_success_usd``, ``label`` (the run's provenance: measured, deterministic rules,
+    illustrative), ``source`` and ``as_of``. Introduced in ``06_model_decision_record.ipynb``."""
     from .evals.adapters.replay import read_results_file
     from .evals.report import summarize
 
-    meta, rows = read_results_file(path)
-    df = pd.DataFrame(rows)
-    if df.empty:
-        raise fail(str(path), "file", "has no result rows", "pass a results file with at least one case")
-    candidate = meta.get("offering_id") or meta.get("candidate") or Path(path).stem
+    if hasattr(run, "meta") and hasattr(run, "results"):
+        meta, df, name = run.meta, run.results, "in memory"
+    else:
+        meta, rows = read_results_file(run)
+        df, name = pd.DataFrame(rows), Path(run).name
+        if df.empty:
+            raise fail(str(run), "file", "has no result rows", "pass a results file with at least one case")
+    candidate = meta.get("offering_id") or meta.get("candidate") or "unnamed run"
     sha = str(meta.get("golden_sha256") or "")[:12]
-    source = f"golden set {meta.get('golden', '?')}" + (f" (sha256 {sha})" if sha else "") + f", run {Path(path).name}"
+    source = f"golden set {meta.get('golden', '?')}" + (f" (sha256 {sha})" if sha else "") + f", run {name}"
     out = []
     for task, g in df.groupby("task", sort=True):
         s = summarize(g.assign(candidate=candidate)).iloc[0]
@@ -894,6 +899,21 @@ def results_by_task(path: str | Path) -> pd.DataFrame:
                     "label": str(meta.get("provenance") or "measured"), "source": source,
                     "as_of": meta.get("as_of")})
     return pd.DataFrame(out)
+
+
+def evaluations_for_steps(summary: pd.DataFrame, scenario: Scenario, config: RecordConfig | None = None,
+                          file: str = "<results>") -> list[Evaluation]:
+    """:class:`Evaluation` rows from a per-task summary (:func:`results_by_task`), one per step the
+    scenario's ``record.golden_tasks`` maps to a task. Introduced in ``06_model_decision_record.ipynb``."""
+    cfg = config if config is not None else record_config(scenario)
+    if not cfg.golden_tasks:
+        raise fail(scenario.path, "record.golden_tasks", "is missing, so results by task cannot be matched to steps",
+                   "map each step to its golden-set task, e.g. golden_tasks: {classify_intent: classify}")
+    by_task: dict[str, list[str]] = {}
+    for step, task in cfg.golden_tasks.items():
+        by_task.setdefault(task, []).append(step)
+    df = summary[summary["task"].isin(list(by_task))].assign(step=lambda d: d["task"].map(by_task)).explode("step")
+    return evaluations_from_frame(df.reset_index(drop=True), file)
 
 
 def load_results_summary(path: str | Path) -> pd.DataFrame:
@@ -945,14 +965,7 @@ def load_evaluations(path: str | Path, scenario: Scenario, config: RecordConfig 
     per step and candidate. An ``eval`` results file is split by task and mapped to steps by the
     scenario's ``record.golden_tasks`` (step -> task); a CSV/JSON summary needs ``step``, ``n_cases``,
     ``source`` and ``as_of`` columns. Introduced in ``06_model_decision_record.ipynb``."""
-    cfg = config if config is not None else record_config(scenario)
     df = load_results_summary(path)
     if "task" in df.columns and "step" not in df.columns:
-        if not cfg.golden_tasks:
-            raise fail(scenario.path, "record.golden_tasks", "is missing, so results by task cannot be matched to steps",
-                       "map each step to its golden-set task, e.g. golden_tasks: {classify_intent: classify}")
-        by_task: dict[str, list[str]] = {}
-        for step, task in cfg.golden_tasks.items():
-            by_task.setdefault(task, []).append(step)
-        df = df[df["task"].isin(list(by_task))].assign(step=lambda d: d["task"].map(by_task)).explode("step")
+        return evaluations_for_steps(df, scenario, config, str(path))
     return evaluations_from_frame(df.reset_index(drop=True), str(path))

@@ -15,6 +15,7 @@ Introduced in ``notebooks/06_model_decision_record.ipynb``.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import re
@@ -60,7 +61,7 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _dump(obj: Any) -> str:
-    return yaml.dump(obj, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000)
+    return yaml.dump(obj, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=None)
 FACTS_FENCE = "```yaml mdr-facts"
 EMPTY = "_(none recorded)_"
 FRONT_KEYS = ("status", "date", "deciders", "scenario", "supersedes", "superseded-by")
@@ -488,6 +489,19 @@ def parse_markdown(text: str, file: str = "<record>") -> Record:
         supersedes=front.get("supersedes"), superseded_by=front.get("superseded-by"), **parts)
 
 
+def markdown_section(text: str, title: str) -> str:
+    """One ``## title`` section of a rendered record (heading included), e.g. ``"Decision"``; an
+    unknown title is a :class:`WorkbenchError` listing the sections. Introduced in
+    ``06_model_decision_record.ipynb``."""
+    lines = text.splitlines()
+    heads = [i for i, ln in enumerate(lines) if ln.startswith("## ")]
+    for j, i in enumerate(heads):
+        if lines[i][3:].strip() == title:
+            end = heads[j + 1] if j + 1 < len(heads) else len(lines)
+            return "\n".join(lines[i:end]).rstrip()
+    raise fail("record", f"section '{title}'", "no such section", did_you_mean(title, [lines[i][3:] for i in heads]))
+
+
 def read_record(path: str | Path) -> Record:
     """Parse a record file (see :func:`parse_markdown`); a missing file is a :class:`WorkbenchError`."""
     p = Path(path)
@@ -551,8 +565,9 @@ def _create(path: Path, data: bytes) -> None:
 
 
 def write_record(record: Record, folder: str | Path, figure=None) -> dict[str, Path]:
-    """Write ``NNNN-slug.md`` (+ ``NNNN-slug.png`` when ``figure`` is a matplotlib Figure, + the
-    comparison table as ``NNNN-slug.csv``) into ``folder``; nothing existing is replaced.
+    """Write ``NNNN-slug.md`` (+ ``NNNN-slug.png`` when ``figure`` is a matplotlib Figure, and the
+    record then links to it, + the comparison table as ``NNNN-slug.csv``) into ``folder``; nothing
+    existing is replaced.
 
     The record's number must be free (use :func:`next_number`); returns the paths written.
     Introduced in ``notebooks/06_model_decision_record.ipynb``.
@@ -566,6 +581,8 @@ def write_record(record: Record, folder: str | Path, figure=None) -> dict[str, P
     paths = {"md": folder / record.filename, "csv": folder / f"{stem}.csv"}
     if figure is not None:
         paths["png"] = folder / f"{stem}.png"
+        if record.chart != paths["png"].name:
+            record = dataclasses.replace(record, chart=paths["png"].name)  # the record links to its chart
     for p in paths.values():
         if p.exists():
             raise fail(str(p), "file", "already exists; nothing was written", "remove the stray file or pick another folder")

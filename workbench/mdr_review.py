@@ -31,7 +31,7 @@ import pandas as pd
 
 from .catalog import Catalog
 from .errors import WorkbenchError, fail
-from .mdr import Record, Trigger
+from .mdr import Record, Trigger, short_source
 
 REVIEW_COLUMNS = ("trigger", "step", "offering_id", "threshold", "baseline", "observed", "fired", "detail")
 PRICE_KEYS = ("usd_per_mtok_in", "usd_per_mtok_out")
@@ -134,7 +134,7 @@ def _check_price(t: Trigger, catalog: Catalog, on: dt.date, **_) -> tuple[str, b
     moves = ", ".join(f"{k.split('_')[-1]} {_money(t.baseline.get(k))} -> {_money(now.get(k))} ({c:+.1f}%)"
                       for k, c in ch.items() if c is not None)
     when = now["as_of"].isoformat() if now.get("as_of") else "undated"
-    return _price_text(now), fired, f"{moves} (USD/Mtok; {now['source']}, {when})"
+    return _price_text(now), fired, f"{moves} (USD/Mtok; {short_source(now['source'])}, {when})"
 
 
 def _check_deprecation(t: Trigger, catalog: Catalog, on: dt.date, **_) -> tuple[str, bool, str]:
@@ -144,12 +144,12 @@ def _check_deprecation(t: Trigger, catalog: Catalog, on: dt.date, **_) -> tuple[
         return "gone", True, f"model {model_id} is no longer in the catalog"
     dep = _day(m.iloc[0]["deprecation_date"])
     if dep is None:
-        return "none", False, f"{model_id}: no deprecation date in the catalog ({m.iloc[0]['source']})"
+        return "none", False, f"{model_id}: no deprecation date in the catalog ({short_source(m.iloc[0]['source'])})"
     days = (dep - on).days
     fired = days <= float(t.threshold)
     state = "already deprecated" if days < 0 else f"{days} days away"
     return f"{dep.isoformat()} ({days} days)", fired, f"{model_id} deprecated on {dep.isoformat()}: {state} " \
-                                                       f"(limit {t.threshold:g} days; {m.iloc[0]['source']})"
+                                                       f"(limit {t.threshold:g} days; {short_source(m.iloc[0]['source'])})"
 
 
 def _check_volume(t: Trigger, catalog: Catalog, on: dt.date, volume: float | None = None, **_) -> tuple[str, bool, str]:
@@ -187,7 +187,7 @@ def _check_golden(t: Trigger, catalog: Catalog, on: dt.date, results: pd.DataFra
     n = int(row["n_cases"]) if "n_cases" in row and pd.notna(row["n_cases"]) else None
     return f"{new:.1%}", drop_pp > float(t.threshold), (
         f"success rate {old:.1%} -> {new:.1%} ({-drop_pp:+.1f} points; limit -{t.threshold:g})"
-        + (f" on {n} cases" if n is not None else "") + (f" ({row['source']})" if "source" in row else ""))
+        + (f" on {n} cases" if n is not None else "") + (f" ({row['source']})" if "source" in row and isinstance(row["source"], str) else ""))
 
 
 def _check_dominated(t: Trigger, catalog: Catalog, on: dt.date, record: Record | None = None,
@@ -330,7 +330,8 @@ def price_replay(catalog: Catalog, offering_id: str, start: dt.date | str, thres
         rows.append({"date": d, "usd_per_mtok_in": p["usd_per_mtok_in"], "usd_per_mtok_out": p["usd_per_mtok_out"],
                      "change_in_pct": ch["usd_per_mtok_in"], "change_out_pct": ch["usd_per_mtok_out"],
                      "fired": price_trigger_fires(ch, threshold_pct),
-                     "source": f"{p['source']} ({p['origin']}, {p['as_of'].isoformat() if p['as_of'] else 'undated'})"})
+                     "source": f"{short_source(p['source'])} ({p['origin']}, "
+                               f"{p['as_of'].isoformat() if p['as_of'] else 'undated'})"})
     return pd.DataFrame(rows, columns=["date", "usd_per_mtok_in", "usd_per_mtok_out", "change_in_pct",
                                        "change_out_pct", "fired", "source"])
 
