@@ -68,3 +68,21 @@ def test_every_step_has_targets_and_a_contract(name):
         assert st.output_contract.format in ("text", "json", "label", "vector")
         if st.output_contract.format == "label":
             assert len(st.output_contract.labels) >= 3
+
+
+def test_every_step_of_every_shipped_scenario_has_candidates_on_the_snapshot():
+    # the shipped catalog (data/catalog) is the real snapshot; a scenario whose step no offering can
+    # serve would teach nothing
+    from workbench.catalog import load_catalog
+    from workbench.shortlist import candidates, shortlist
+
+    cat = candidates(load_catalog())
+    for path in list_scenarios():
+        s = load_scenario(path)
+        for st in s.workflow:
+            assert len(shortlist(cat, s, st.name).ranked) > 0, (path.name, st.name)
+    # the compliance review allows GPUs: its reasoning step keeps self-hosted candidates, so the
+    # self-hosting break-even is part of the choice
+    comp = load_scenario(by_name()["compliance_review"])
+    modes = set(shortlist(cat, comp, "review_against_regulations").ranked["access_mode"])
+    assert {"self-hosted", "managed-api"} <= modes
