@@ -104,7 +104,8 @@ class Fact:
 
 @dataclass(frozen=True)
 class Level:
-    """One comparison cell: ``level`` (low | medium | high), the ``value`` behind it and how it is shown."""
+    """One comparison cell: ``level`` (low | medium | high), the ``value`` behind it and how it is shown.
+    Introduced in ``06_model_decision_record.ipynb``."""
 
     level: str
     value: float | None
@@ -113,7 +114,8 @@ class Level:
 
 @dataclass
 class Candidate:
-    """One compared offering for one step, with its facts and its seven comparison levels."""
+    """One compared offering for one step, with its facts and its seven comparison levels.
+    Introduced in ``06_model_decision_record.ipynb``."""
 
     step: str
     offering_id: str
@@ -132,7 +134,8 @@ class Candidate:
 
 @dataclass
 class StepDecision:
-    """The decision for one workflow step: a default offering, a fallback offering, and why."""
+    """The decision for one workflow step: a default offering, a fallback offering, and why.
+    Introduced in ``06_model_decision_record.ipynb``."""
 
     step: str
     default: str
@@ -144,7 +147,8 @@ class StepDecision:
 class Evaluation:
     """A golden-set result for one candidate on one step: ``candidate`` is an offering id (or the run's
     candidate name, e.g. ``rules``), ``task`` the golden set's task the step maps to, ``label`` the
-    run's provenance (``measured``, ``deterministic rules``, ``illustrative``, ``synthetic``)."""
+    run's provenance (``measured``, ``deterministic rules``, ``illustrative``, ``synthetic``).
+    Introduced in ``06_model_decision_record.ipynb``."""
 
     step: str
     candidate: str
@@ -162,7 +166,8 @@ MEASURED_LABELS = ("measured", "deterministic rules")  # a real run; anything el
 
 @dataclass
 class Trigger:
-    """A machine-checkable review trigger: its kind, threshold and the baseline recorded at decision time."""
+    """A machine-checkable review trigger: its kind, threshold and the baseline recorded at decision time.
+    Introduced in ``06_model_decision_record.ipynb``."""
 
     kind: str
     threshold: float | None
@@ -173,7 +178,8 @@ class Trigger:
 
 @dataclass
 class MatrixRow:
-    """One row of the chapter's decision matrix: what the scenario needs and what we found."""
+    """One row of the chapter's decision matrix: what the scenario needs and what we found.
+    Introduced in ``06_model_decision_record.ipynb``."""
 
     dimension: str
     need: str
@@ -234,7 +240,7 @@ class Record:
 
 def fmt_value(v: Any) -> str:
     """A fact's value as a record shows it: 4 significant digits, whole numbers with thousands
-    separators, yes/no for booleans, 'unknown' for None."""
+    separators, yes/no for booleans, 'unknown' for None. Introduced in ``06_model_decision_record.ipynb``."""
     if v is None:
         return "unknown"
     if isinstance(v, (bool, np.bool_)):
@@ -255,7 +261,8 @@ def fmt_value(v: Any) -> str:
 
 def short_source(source: str, limit: int = 56) -> str:
     """A source as a short label for prose: 'computed' for derived numbers, else the text before the
-    first ' (', ';', ' @ ' or ', ', cut to whole words within ``limit`` characters."""
+    first ' (', ';', ' @ ' or ', ', cut to whole words within ``limit`` characters.
+    Introduced in ``06_model_decision_record.ipynb``."""
     if not source:
         return "no source"
     if source.startswith("computed"):
@@ -272,14 +279,16 @@ def short_source(source: str, limit: int = 56) -> str:
 
 
 def slugify(text: str) -> str:
-    """Lower-case ASCII words joined by '-', at most 60 characters (for record file names)."""
+    """Lower-case ASCII words joined by '-', at most 60 characters (for record file names).
+    Introduced in ``06_model_decision_record.ipynb``."""
     s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return (s[:60].rstrip("-")) or "record"
 
 
 def normalise_text(text: Any) -> str:
     """Prose as the record keeps it: paragraphs separated by one blank line, whitespace inside a
-    paragraph collapsed to single spaces (so that rendering and parsing give back the same text)."""
+    paragraph collapsed to single spaces (so that rendering and parsing give back the same text).
+    Introduced in ``06_model_decision_record.ipynb``."""
     if text is None:
         return ""
     paras = re.split(r"\n\s*\n", str(text).strip())
@@ -287,7 +296,8 @@ def normalise_text(text: Any) -> str:
 
 
 def normalise_items(items: Any) -> list[str]:
-    """A list of one-line items (bullets) as the record keeps them; empty items dropped."""
+    """A list of one-line items (bullets) as the record keeps them; empty items dropped.
+    Introduced in ``06_model_decision_record.ipynb``."""
     if items is None:
         return []
     if isinstance(items, str):
@@ -346,7 +356,8 @@ GOLDEN_TASKS = ("classify", "answer", "draft", "extract")
 
 @dataclass(frozen=True)
 class RecordConfig:
-    """The validated ``record:`` block of a scenario (the human parts of a record and its policies)."""
+    """The validated ``record:`` block of a scenario (the human parts of a record and its policies).
+    Introduced in ``06_model_decision_record.ipynb``."""
 
     title: str = ""
     status: str = "proposed"
@@ -710,7 +721,8 @@ def lint(record: Record) -> pd.DataFrame:
 # ------------------------------------------------------------------------------------------------
 
 def decisions_frame(record: Record) -> pd.DataFrame:
-    """The decision: one row per step with its default, fallback (``NONE`` when missing) and why."""
+    """The decision: one row per step with its default, fallback (``NONE`` when missing) and why.
+    Introduced in ``06_model_decision_record.ipynb``."""
     return pd.DataFrame([{"step": d.step, "default": d.default, "fallback": d.fallback or "NONE", "why": d.why}
                          for d in record.decisions], columns=["step", "default", "fallback", "why"])
 
@@ -741,7 +753,8 @@ def facts_frame(record: Record, step: str | None = None, names: tuple[str, ...] 
 
 def comparison_long(record: Record, step: str) -> pd.DataFrame:
     """The comparison of one step in long form: ``offering_id``, ``column`` (one of the seven),
-    ``level`` and ``number`` (the number behind it), for reading on a narrow screen."""
+    ``level`` and ``number`` (the number behind it), for reading on a narrow screen.
+    Introduced in ``06_model_decision_record.ipynb``."""
     rows = []
     for c in record.candidates:
         if c.step != step:

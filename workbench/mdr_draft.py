@@ -91,7 +91,8 @@ def _val(v: Any) -> Any:
 def scenario_to_dict(scenario: Scenario) -> dict:
     """A scenario as the plain mapping its YAML file would hold (``scenario_from_dict`` reads it back),
     without the ``record:`` block (the record carries its own parts). Embedded in every record so
-    that ``review`` can re-run the shortlist from the record alone."""
+    that ``review`` can re-run the shortlist from the record alone.
+    Introduced in ``06_model_decision_record.ipynb``."""
     def plain(v):
         if isinstance(v, tuple):
             return [plain(x) for x in v]
@@ -233,7 +234,7 @@ def capability_checks(row: pd.Series, step: Step) -> tuple[int, int, list[str]]:
     tool calling (required or tool turns), prompt caching (required or a cached share), a batch API
     (required or a batch share), context >= the step's minimum and a request's tokens, output limit >=
     the step's minimum and its output tokens, the input modalities. Unknown counts as not met.
-    Returns ``(met, total, missing)``."""
+    Returns ``(met, total, missing)``. Introduced in ``06_model_decision_record.ipynb``."""
     con, tok = step.constraints, step.tokens
     checks: list[tuple[str, bool]] = []
 
@@ -281,7 +282,8 @@ def _computed(what: str) -> str:
 def candidate_facts(catalog: Catalog, scenario: Scenario, step: Step, ranked_row: pd.Series, table_row: pd.Series,
                     cost_row: pd.Series, latency_row: pd.Series, headroom_row: pd.Series, n_ranked: int,
                     quality_pct: float | None, second: pd.Series | None, diligence: pd.DataFrame) -> dict[str, Fact]:
-    """Every fact of one compared candidate, each with its source and as_of (see the module docstring)."""
+    """Every fact of one compared candidate, each with its source and as_of (see the module docstring).
+    Introduced in ``06_model_decision_record.ipynb``."""
     as_of = scenario.as_of
     off = catalog.offerings[catalog.offerings["offering_id"] == ranked_row["offering_id"]].iloc[0]
     model = catalog.models[catalog.models["model_id"] == ranked_row["model_id"]].iloc[0]
@@ -392,7 +394,8 @@ EVALUATION_COLUMNS = ("step", "candidate", "n_cases", "success_rate", "cost_per_
 
 def evaluations_from_frame(df: pd.DataFrame, file: str = "<evaluations>") -> list[Evaluation]:
     """Golden-set results as :class:`Evaluation` rows, from a frame with :data:`EVALUATION_COLUMNS`
-    (``cost_per_success_usd`` and ``label`` optional). Missing columns are a :class:`WorkbenchError`."""
+    (``cost_per_success_usd`` and ``label`` optional). Missing columns are a :class:`WorkbenchError`.
+    Introduced in ``06_model_decision_record.ipynb``."""
     need = ("step", "candidate", "n_cases", "success_rate", "source", "as_of")
     missing = [c for c in need if c not in df.columns]
     if missing:
@@ -414,7 +417,8 @@ def _pct(x: Any) -> str:
 
 def build_matrix(scenario: Scenario, steps: list[Step], record_parts: dict) -> list[MatrixRow]:
     """The chapter's decision matrix: per dimension, what the scenario needs (its checklist) and what
-    the analysis found for the decided defaults and fallbacks (numbers with sources)."""
+    the analysis found for the decided defaults and fallbacks (numbers with sources).
+    Introduced in ``06_model_decision_record.ipynb``."""
     ck = scenario.checklist
     decisions: list[StepDecision] = record_parts["decisions"]
     cand = {(c.step, c.offering_id): c for c in record_parts["candidates"]}
@@ -826,7 +830,8 @@ def decision_chart(record: Record, shortlists: dict):
 # ------------------------------------------------------------------------------------------------
 
 def decided_steps(scenario: Scenario, config: RecordConfig | None = None) -> list[Step]:
-    """The steps a record decides: ``record.steps`` when given, else every step of the workflow."""
+    """The steps a record decides: ``record.steps`` when given, else every step of the workflow.
+    Introduced in ``06_model_decision_record.ipynb``."""
     cfg = config if config is not None else record_config(scenario)
     return [scenario.step(s) for s in cfg.steps] if cfg.steps else list(scenario.workflow)
 

@@ -112,7 +112,8 @@ def _fact_dict(f: Fact) -> dict:
 
 
 def record_facts(record: Record) -> dict:
-    """The machine-readable part of a record (what the fenced facts block holds), as plain values."""
+    """The machine-readable part of a record (what the fenced facts block holds), as plain values.
+    Introduced in ``06_model_decision_record.ipynb``."""
     return _py({
         "format": FORMAT_VERSION,
         "scenario": record.scenario,
@@ -503,7 +504,8 @@ def markdown_section(text: str, title: str) -> str:
 
 
 def read_record(path: str | Path) -> Record:
-    """Parse a record file (see :func:`parse_markdown`); a missing file is a :class:`WorkbenchError`."""
+    """Parse a record file (see :func:`parse_markdown`); a missing file is a :class:`WorkbenchError`.
+    Introduced in ``06_model_decision_record.ipynb``."""
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -522,7 +524,7 @@ RECORD_NAME = re.compile(r"^(\d{4})-[a-z0-9-]+\.md$")
 
 
 def existing_records(folder: str | Path) -> dict[int, Path]:
-    """Record files ``NNNN-slug.md`` in a folder, by number."""
+    """Record files ``NNNN-slug.md`` in a folder, by number. Introduced in ``06_model_decision_record.ipynb``."""
     folder = Path(folder)
     if not folder.is_dir():
         return {}
@@ -535,13 +537,15 @@ def existing_records(folder: str | Path) -> dict[int, Path]:
 
 
 def next_number(folder: str | Path) -> int:
-    """The next free record number in a folder (1 when there is none)."""
+    """The next free record number in a folder (1 when there is none).
+    Introduced in ``06_model_decision_record.ipynb``."""
     nums = existing_records(folder)
     return max(nums, default=0) + 1
 
 
 def find_record(folder: str | Path, number: int | str) -> Path:
-    """The record file with this number; an unknown number is an error listing the ones present."""
+    """The record file with this number; an unknown number is an error listing the ones present.
+    Introduced in ``06_model_decision_record.ipynb``."""
     recs = existing_records(folder)
     try:
         n = int(str(number))
@@ -621,7 +625,8 @@ def supersede(old_path: str | Path, new_filename: str) -> str:
 
 
 def replace_text_checked(path: str | Path, old_text: str, new_text: str) -> None:
-    """Write ``new_text`` to ``path`` only if the file still holds ``old_text`` (no lost update)."""
+    """Write ``new_text`` to ``path`` only if the file still holds ``old_text`` (no lost update).
+    Introduced in ``06_model_decision_record.ipynb``."""
     p = Path(path)
     if p.read_text(encoding="utf-8") != old_text:
         raise fail(str(p), "file", "changed while the new record was being written; nothing was edited",

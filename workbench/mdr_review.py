@@ -100,7 +100,8 @@ def price_on(catalog: Catalog, offering_id: str, on: dt.date | str) -> dict | No
 
 def price_change_pct(baseline: dict, observed: dict) -> dict[str, float | None]:
     """Percent change of each list price from ``baseline`` to ``observed`` (``usd_per_mtok_in``,
-    ``usd_per_mtok_out``): ``100 x (new - old) / old``; None where either price is unknown."""
+    ``usd_per_mtok_out``): ``100 x (new - old) / old``; None where either price is unknown.
+    Introduced in ``06_model_decision_record.ipynb``."""
     out = {}
     for k in PRICE_KEYS:
         old, new = _f(baseline.get(k)), _f(observed.get(k))
@@ -109,7 +110,8 @@ def price_change_pct(baseline: dict, observed: dict) -> dict[str, float | None]:
 
 
 def price_trigger_fires(changes: dict[str, float | None], threshold_pct: float) -> bool:
-    """True when any price moved by more than ``threshold_pct`` percent, up or down."""
+    """True when any price moved by more than ``threshold_pct`` percent, up or down.
+    Introduced in ``06_model_decision_record.ipynb``."""
     return any(c is not None and abs(c) > threshold_pct for c in changes.values())
 
 
@@ -337,6 +339,7 @@ def price_replay(catalog: Catalog, offering_id: str, start: dt.date | str, thres
 
 
 def first_firing(replay: pd.DataFrame) -> pd.Series | None:
-    """The first row of a :func:`price_replay` on which the trigger fires, or None."""
+    """The first row of a :func:`price_replay` on which the trigger fires, or None.
+    Introduced in ``06_model_decision_record.ipynb``."""
     hit = replay[replay["fired"]]
     return None if hit.empty else hit.iloc[0]
