@@ -235,3 +235,19 @@ def test_unknown_benchmark_is_an_error_with_a_suggestion(cat):
 def test_bad_as_of_is_an_error():
     with pytest.raises(WorkbenchError, match="not a date"):
         stale_scores(_scores([("a", 1)], "x"), "20th of November")
+
+
+def test_cli_prints_correlations_and_flags(capsys):
+    from workbench.cli import main
+
+    scenario = str(Path(__file__).parent / "broken_scenarios" / "valid_base.yaml")  # as_of 2026-11-20
+    assert main(["crosscheck", scenario, "--catalog", str(FIXTURE)]) == 0
+    out = capsys.readouterr().out
+    assert "strong disagreement above a rank-percentile gap of 0.4" in out
+    # the livebench/arena pair of the hand-worked example: rho -0.2, tau 0, 4 models
+    assert "livebench_average      lmarena_text_full  4         -0.2      0" in out
+    assert "m_d       livebench_average vs lmarena_text_full  rank_disagreement" in out
+    assert main(["crosscheck", scenario, "--catalog", str(FIXTURE), "--format", "csv", "--max-age-days", "400"]) == 0
+    csv = capsys.readouterr().out
+    # with 400 days allowed, only the 463-day-old AA v2 score is stale
+    assert csv.count(",stale,") == 1 and "m_b,aa_intelligence_index,stale" in csv

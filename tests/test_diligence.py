@@ -3,6 +3,8 @@
 tests/fixtures/diligence/models.csv holds made-up models (not facts about real ones); the ages are
 worked out by hand against the analysis date 2026-11-20.
 """
+import csv
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -145,3 +147,19 @@ def test_for_scenario_uses_its_as_of_horizon_and_fine_tuning_need(cat, tmp_path)
     eu_only = load_scenario(Path(__file__).parents[1] / "data" / "scenarios" / "compliance_review.yaml")
     assert diligence_for_scenario(cat, eu_only).set_index("model_id").loc["eu_clause", "red_flags"] == 1
     assert t.loc["open_new", "release_age_days"] == 80 and pd.notna(t.loc["open_new", "release_date"])
+
+
+def test_cli_lists_red_flags_first(capsys):
+    from workbench.cli import main
+
+    scenario = str(Path(__file__).parent / "broken_scenarios" / "valid_base.yaml")
+    assert main(["diligence", scenario, "--catalog", str(FIXTURE), "--format", "csv"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0] == ["model_id", "check", "severity", "reason"]
+    severities = [r[2] for r in rows[1:]]
+    # 4 red flags come before every amber one: mystery, nc_model, open_old, and qwen_like (deprecated
+    # 2027-03-01, before the 12-month horizon 2027-11-20 of the scenario)
+    assert severities[:4] == ["red"] * 4 and set(severities[4:]) == {"amber"}
+    assert [r[0] for r in rows[1:5]] == ["mystery", "nc_model", "open_old", "qwen_like"]
+    assert main(["diligence", scenario, "--catalog", str(FIXTURE), "--licensee-in-eu", "yes"]) == 0
+    assert "licensee in the EU: yes" in capsys.readouterr().out

@@ -390,10 +390,14 @@ def crosscheck(catalog, as_of, model_ids=None, benchmarks=None, max_age_days: in
     for r in stale[stale["stale"] | stale["future"]].itertuples():
         flags.append((r.model_id, r.benchmark, "stale" if r.stale else "future_dated", r.reason))
     latest = latest_scores(scores, benchmarks, model_ids)
+    n_groups = mixed.groupby("benchmark").size()
     for r in mixed[mixed["mixed"].astype(bool)].itertuples():
         hit = latest[(latest["benchmark"] == r.benchmark) & (latest["harness"] == r.harness) & (latest["source"] == r.source)]
         for m in sorted(hit["model_id"]):
-            flags.append((m, r.benchmark, "mixed_harness", f"scored with '{r.harness}'; " + r.reason))
+            flags.append((m, r.benchmark, "mixed_harness",
+                          f"{r.benchmark} mixes {n_groups[r.benchmark]} harness/source combinations among the "
+                          f"models compared; this score: '{r.harness}' from {r.source} ({r.n_models} models); "
+                          "compare within one"))
     for r in names[names["note"] != ""].itertuples():
         check = ("unmapped_name" if not r.joined else
                  "ambiguous_name" if r.note.startswith("several") else "untied_name")
