@@ -544,3 +544,20 @@ def test_typical_latency_above_the_targets_is_flagged_not_excluded():
         "latency: typical 2.60 s already exceeds the step's total_s target of 2 s (p95 is higher: see 03_cost_and_latency)",
     ]
     assert run(step={"latency": {"network_s": 0.1, "ttft_s": 0.6, "total_s": 2.6}}).ranked["flags"].iloc[0] == []
+
+
+def test_cached_constraint_results_match_fresh_ones_and_are_not_shared():
+    cat = load_catalog(FIXTURE)
+    scen = load_scenario(f"{FIXTURE}/scenario.yaml")
+    cand = candidates(cat)
+    first = shortlist(cand, scen, "answer")
+    first.excluded["reasons"].iloc[0].append("edited by the user")  # must not leak into the cache
+    relaxed = shortlist(cand, with_constraints(scen, "answer", no_training_on_prompts=False), "answer")
+    again = shortlist(cand, scen, "answer", weights={"quality": 1, "cost": 1, "latency": 1})
+    fresh = shortlist(candidates(cat), scen, "answer", weights={"quality": 1, "cost": 1, "latency": 1})
+    assert len(relaxed.excluded) == len(first.excluded) - 1  # cheapinfer/beta comes in
+    pd.testing.assert_frame_equal(again.excluded, fresh.excluded)
+    pd.testing.assert_frame_equal(again.ranked, fresh.ranked)
+    cand.clear_cache()
+    pd.testing.assert_frame_equal(shortlist(cand, scen, "answer", weights={"quality": 1, "cost": 1, "latency": 1}).ranked,
+                                  fresh.ranked)

@@ -65,6 +65,7 @@ Introduced in ``notebooks/02_shortlist_from_leaderboards.ipynb``.
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -156,6 +157,16 @@ class Candidates:
         if key not in self._arrays:
             self._arrays[key] = pd.to_numeric(self.table[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         return self._arrays[key]
+
+    def clear_cache(self, what: str | None = None) -> None:
+        """Forget cached results: ``"constraints"`` (the checked constraints), ``"measured"`` (prices
+        and latencies per step), ``"quality"``, or everything (None). The benchmark uses it to time
+        a full update."""
+        for k in list(self._arrays):
+            if what is None or (isinstance(k, tuple) and k[0] == what):
+                del self._arrays[k]
+        if what in (None, "quality"):
+            self._quality.clear()
 
     def has_item(self, column: str, item: str) -> np.ndarray:
         """For a ';'-separated list column (regions, input_modalities): rows whose list holds
@@ -303,7 +314,9 @@ def _tri_check(key: str, yes: np.ndarray, known: np.ndarray, want_yes: bool, msg
     unknown = ~known
     if exempt is not None:
         bad, unknown = bad & ~exempt, unknown & ~exempt
-    return _Check(key, bad | unknown, np.where(unknown, msg_unknown, msg_no))
+    msgs = np.full(len(yes), msg_no, dtype=object)  # object, not numpy unicode: no copy of long strings
+    msgs[unknown] = msg_unknown
+    return _Check(key, bad | unknown, msgs)
 
 
 def _step_path(scenario: Scenario, step: Step) -> str:
@@ -481,6 +494,19 @@ def _collect(checks: list[_Check], n: int) -> tuple[np.ndarray, list[list[str]],
     return fails, [keys_l[a:b] for a, b in zip(starts, ends)], [msgs_l[a:b] for a, b in zip(starts, ends)]
 
 
+def _constraint_stage(c: Candidates, scenario: Scenario, step: Step):
+    """:func:`constraint_checks` collected per row, cached on the candidate table by everything the
+    checks read (a dashboard moves the weights far more often than the constraints)."""
+    key = ("constraints", scenario.constraints, step.constraints, step.tokens, step.role, step.name,
+           _step_path(scenario, step), scenario.as_of, scenario.horizon_months)
+    if key not in c._arrays:
+        if sum(1 for k in c._arrays if isinstance(k, tuple) and k[0] == "constraints") >= 64:
+            for k in [k for k in c._arrays if isinstance(k, tuple) and k[0] == "constraints"]:
+                del c._arrays[k]
+        c._arrays[key] = _collect(constraint_checks(c, scenario, step), len(c))
+    return c._arrays[key]
+
+
 # --------------------------------------------------------------------------------------------
 # normalisation, Pareto, stability: small pure functions on arrays
 # --------------------------------------------------------------------------------------------
@@ -619,8 +645,9 @@ class ShortlistResult:
 
     def why_excluded(self, n: int | None = None) -> pd.DataFrame:
         """Excluded offerings with their reasons joined by ' | ' (most reasons first), for display."""
-        ex = self.excluded.sort_values(["n_reasons", "offering_id"], ascending=[False, True], kind="stable")
-        ex = ex if n is None else ex.head(n)
+        ex = self.excluded
+        order = np.lexsort((ex["offering_id"].to_numpy(dtype=str), -ex["n_reasons"].to_numpy()))
+        ex = ex.iloc[order if n is None else order[:n]]
         return ex[["offering_id", "n_reasons"]].assign(reasons=ex["reasons"].map(" | ".join)).reset_index(drop=True)
 
     def exclusion_counts(self) -> pd.DataFrame:
@@ -710,7 +737,7 @@ def shortlist(source: Catalog | Candidates, scenario: Scenario, step: str | None
     n = len(t)
 
     # 1. constraints
-    fails, fail_keys, fail_msgs = _collect(constraint_checks(c, scenario, st), n)
+    fails, fail_keys, fail_msgs = _constraint_stage(c, scenario, st)
     passed = ~fails
 
     # 2. measurements (vectorised over all rows: cheap, and excluded rows show them too)
@@ -794,7 +821,8 @@ def shortlist(source: Catalog | Candidates, scenario: Scenario, step: str | None
     excluded = pd.DataFrame({
         "offering_id": oid[fidx], "model_id": mid[fidx], "name": c.array("name")[fidx],
         "provider": c.array("provider")[fidx], "access_mode": c.array("access_mode")[fidx],
-        "failed": pd.Series(fail_keys, dtype=object), "reasons": pd.Series(fail_msgs, dtype=object),
+        "failed": pd.Series([list(k) for k in fail_keys], dtype=object),
+        "reasons": pd.Series([list(m) for m in fail_msgs], dtype=object),
         "n_reasons": np.array([len(k) for k in fail_keys], dtype=int),
         "quality": quality[fidx], "usd_per_request": cost[fidx], "typical_latency_s": latency[fidx],
         "output_tokens_per_s": c.number("output_tokens_per_s")[fidx], "ttft_s": c.number("ttft_s")[fidx],
@@ -891,22 +919,21 @@ def _notes(scenario, st, w, bench, q_higher, normalisation, ranked, excluded, pa
         notes.append(f"{len(unscored)} passed candidates are not scored because a number a positive weight needs is "
                      "unknown; they follow the ranked ones with rank empty and a flag saying what is missing.")
     known = scored[scored["quality_source"].notna()]
-    prov = pd.Series(list(zip(known["quality_source"], known["quality_as_of"], known["quality_harness"])),
-                     dtype=object).value_counts(sort=False)
-    prov = prov.sort_index() if len(prov) else prov
+    prov = sorted(Counter(zip(known["quality_source"].tolist(), known["quality_as_of"].tolist(),
+                              known["quality_harness"].tolist())).items(), key=lambda kv: (str(kv[0][1]), kv[0][0]))
     if len(prov) > 1:
         notes.append(f"Quality numbers of the scored candidates come from {len(prov)} different source/date/harness "
                      "combinations: " + "; ".join(f"{s} as_of {pd.Timestamp(d).date()} ({h}): {k}"
-                                                  for (s, d, h), k in prov.items()) + ". Compare with care.")
+                                                  for (s, d, h), k in prov) + ". Compare with care.")
     elif len(prov) == 1:
-        (s, d, h), k = next(iter(prov.items()))
+        (s, d, h), k = prov[0]
         notes.append(f"Quality: {bench} from {s}, as_of {pd.Timestamp(d).date()}, harness {h} ({k} candidates).")
-    known_models = set(c.array("model_id"))
+    known_models = set(c.array("model_id")) if scenario.constraints.exclude_models else set()
     for m in scenario.constraints.exclude_models:
         if m not in known_models and m.lower() not in known_models:
             notes.append(f"constraints.exclude_models names '{m}', which is not in the catalog; "
                          + did_you_mean(m, known_models))
-    known_providers = set(c.array("provider"))
+    known_providers = set(c.array("provider")) if scenario.constraints.exclude_providers else set()
     for p in scenario.constraints.exclude_providers:
         if p not in known_providers and p.lower() not in known_providers:
             notes.append(f"constraints.exclude_providers names '{p}', which is not in the catalog; "
