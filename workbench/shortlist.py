@@ -53,7 +53,10 @@ empty when not scored), ``offering_id``, ``model_id``, ``name``, ``provider``, `
 ``diff_vs_3to1_pct``, ``typical_latency_s``, ``ttft_s``, ``output_tokens_per_s``,
 ``speed_source``, ``speed_as_of``, ``norm_quality``, ``norm_cost``, ``norm_latency`` (0..1, 1 =
 best), ``pareto`` (bool), ``p_first``, ``p_top3`` (0..1; empty when not scored), ``scored``
-(bool), ``flags`` (list of str), ``source``, ``as_of`` (the offering row's provenance).
+(bool), ``flags`` (list of str: a number that is unknown and whether that keeps the candidate from
+being scored, a self-hosted price that comes from the self-hosting model, a typical latency already
+above the step's ``ttft_s``/``total_s`` target, a restricted licence), ``source``, ``as_of`` (the
+offering row's provenance).
 
 ``ShortlistResult.excluded`` columns (:data:`EXCLUDED_COLUMNS`): ``offering_id``, ``model_id``,
 ``name``, ``provider``, ``access_mode``, ``failed`` (list of constraint keys, see
