@@ -355,6 +355,15 @@ def load_routing(path: str | Path, scenario, catalog=None, public_contacts: Iter
                           public_contacts=public_contacts)
 
 
+def shown_path(path: str | Path) -> str:
+    """``path`` relative to the project folder when it is inside it (no machine paths in reports)."""
+    from .catalog import project_dir
+    try:
+        return str(Path(path).resolve().relative_to(project_dir().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
 def _classifier_labels(scenario) -> tuple[str, ...]:
     for s in getattr(scenario, "workflow", ()):
         if s.role == "classifier/router" and s.output_contract.labels:
@@ -806,7 +815,7 @@ def routing_report(golden, config: RouterConfig, scenario, catalog, results: Map
     outcomes = route_outcomes(decisions, results, config)
     shares = route_shares(decisions, config)
     notes = [
-        f"routing accuracy over {len(decisions)} golden cases; routes chosen by the rules in {config.file}",
+        f"routing accuracy over {len(decisions)} golden cases; routes chosen by the rules in {shown_path(config.file)}",
         "success: the route's model passed every deterministic check on the case (evaluation runner results); "
         "a case routed to a person counts as handled (assumption: the agent answers correctly)",
         f"cost: scenario '{scenario.name}' volumes, token mixes and retry assumptions x catalog list prices "
@@ -1213,3 +1222,61 @@ def trap_curve(provider_availability, offering_availability: float = 0.998) -> p
     for c in ("primary_only", "different_providers", "same_provider"):
         out[f"downtime_min_{c}"] = (1 - out[c]) * 30 * 24 * 60
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# tables for people
+# --------------------------------------------------------------------------------------------
+
+def routes_table(config: RouterConfig) -> pd.DataFrame:
+    """The configured routes: offering (or a person), redaction, fallbacks and evidence file."""
+    return pd.DataFrame([{"route": r.name, "served_by": "a person" if r.human else r.offering_id,
+                          "redact_pii": r.redact_pii, "fallbacks": " > ".join(r.fallbacks),
+                          "results": Path(r.results).name if r.results else ""} for r in config.routes.values()])
+
+
+def rules_table(config: RouterConfig) -> pd.DataFrame:
+    """The ordered rules, each with its conditions written out, then the default."""
+    rows = [{"order": i, "rule": r.name, "route": r.route,
+             "when (all must hold)": "; ".join(f"{k}: {_yaml_value(v)}" for k, v in r.when.items())}
+            for i, r in enumerate(config.rules, start=1)]
+    rows.append({"order": len(rows) + 1, "rule": "default", "route": config.default, "when (all must hold)": "no rule matched"})
+    return pd.DataFrame(rows)
+
+
+def _yaml_value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(str(x) for x in v) + "]"
+    return str(v)
+
+
+def route_messages(requests: Iterable, config: RouterConfig) -> pd.DataFrame:
+    """Route messages (texts or :class:`Request`) and show each decision: route, rule, why."""
+    rows = []
+    for r in requests:
+        req = r if isinstance(r, Request) else Request(text=str(r))
+        d = route_request(req, config)
+        rows.append({"message": req.text if len(req.text) <= 60 else req.text[:57] + "...", "task": req.task,
+                     "route": d.route, "rule": d.rule, "why": d.why})
+    return pd.DataFrame(rows)
+
+
+def chain_expectations(config: RouterConfig, route: str, scenario, catalog, step: str,
+                       chain: Iterable[str] | None = None) -> pd.DataFrame:
+    """:func:`fallback_expectations` for a route's chain (or another ``chain`` of offering ids) on a
+    scenario step: prices from the cost engine (:func:`workbench.cost.step_costs`, USD per request)
+    and typical latencies from the latency engine (:func:`workbench.latency.latency_table`, seconds,
+    NaN where the catalog has no speed). Introduced in ``05_routing_and_fallbacks.ipynb``."""
+    from .cost import step_costs
+    from .latency import latency_table
+
+    ids = list(chain) if chain is not None else list(config.route(route).chain)
+    members, comps = chain_members(ids, catalog, config.availability)
+    offers = catalog.offerings.set_index("offering_id").loc[ids].reset_index()
+    st = scenario.step(step)
+    usd = step_costs(offers, st, catalog.gpus).set_index("offering_id")["usd_per_request"]
+    lat = latency_table(offers, st).set_index("offering_id")["typical_latency_s"]
+    out = fallback_expectations(members, comps, usd.to_dict(), lat.to_dict(), config.availability)
+    return out.assign(provider=list(members["provider"]))

@@ -33,7 +33,7 @@ def build(args) -> dict:
     from ..evals import load_golden, make_candidate, run_eval
     from ..evals.checks import public_contacts
     from ..pii import pii_detection_scores, pii_detection_table
-    from ..routing import chains_table, load_routing, results_for_routes, routing_config, routing_report
+    from ..routing import chains_table, load_routing, results_for_routes, routing_config, routing_report, shown_path
 
     scenario = load_scenario(args.scenario)
     catalog = load_catalog(args.catalog)
@@ -52,7 +52,7 @@ def build(args) -> dict:
     pii_table = pii_detection_table(golden.cases, config.pii)
     return {
         "scenario": scenario.name, "golden": golden.path, "cases": len(golden), "catalog": catalog.path,
-        "routing": config.file, "accuracy": report.accuracy, "report": report,
+        "routing": shown_path(config.file), "accuracy": report.accuracy, "report": report,
         "pii": pii_detection_scores(golden.cases, config.pii),
         "pii_misses": pii_table.loc[(pii_table["missed"] != "") | (pii_table["false_alarms"] != ""),
                                     ["case_id", "missed", "false_alarms"]],
