@@ -817,7 +817,7 @@ def decision_chart(record: Record, shortlists: dict):
                        linewidths=0.6, zorder=5, label=label)
         handles, labels = ax.get_legend_handles_labels()
         uniq = dict(zip(labels, handles))
-        ax.legend(uniq.values(), uniq.keys(), loc="lower right", fontsize=7)
+        ax.legend(uniq.values(), uniq.keys(), loc="best", fontsize=7)
     for ax in axes[len(steps):]:
         ax.set_visible(False)
     fig.suptitle(f"{record.number:04d}: quality vs cost of the shortlisted offerings (as_of {record.date.isoformat()})",
