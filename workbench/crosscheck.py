@@ -12,8 +12,11 @@ that join this module reports
   field);
 - scores older than ``max_age_days`` (default 180) before the scenario's ``as_of``, or dated after it:
   :func:`stale_scores`;
-- benchmarks whose rows come from different harnesses or index versions: :func:`mixed_harnesses`.
+- benchmarks whose rows come from different harnesses or index versions: :func:`mixed_harnesses`;
+- scores whose name join is unverified, loose or ambiguous: :func:`joined_names`.
 
+Without a list of benchmarks the checks use each source's headline number
+(:func:`default_benchmarks`); speed measures (names ending in ``_s``) are never treated as quality.
 Nothing here averages across sources: :func:`score_table` puts each benchmark in its own column.
 :func:`crosscheck` runs every check and collects one ``flags`` table with a reason per flag.
 Introduced in ``notebooks/02_shortlist_from_leaderboards.ipynb``.
@@ -353,7 +356,7 @@ class CrossCheck:
     settings: dict = field(default_factory=dict)
 
     def flagged_models(self) -> list[str]:
-        """Models with at least one flag, sorted."""
+        """Models with at least one flag, sorted. Introduced in ``02_shortlist_from_leaderboards.ipynb``."""
         return sorted(self.flags["model_id"].dropna().unique())
 
 
