@@ -163,3 +163,12 @@ def test_golden_pii_cases_round_trip_and_send_nothing_personal():
         for p in c.expected.pii:
             assert p.text not in r.text, c.id
         assert detect_pii(r.text, ignore=cfg.public_contacts) == [], c.id
+
+
+def test_a_card_followed_by_another_number_is_still_found():
+    # found by the property test: '0000 0000 0000 0018 0' is 17 digits that fail Luhn, but its first
+    # four groups are a valid 16-digit number (the check digit 8 makes the sum 10)
+    assert kinds("card 0000 0000 0000 0018 0 please") == [("card", "0000 0000 0000 0018")]
+    assert kinds("4111 1111 1111 1111 2 times") == [("card", "4111 1111 1111 1111")]
+    # an ungrouped long reference number is not searched for a Luhn-valid window
+    assert kinds("tracking 41111111111111110000") == []

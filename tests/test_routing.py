@@ -295,3 +295,60 @@ def test_system_costs_human_route_uses_the_steps_escalation_cost(fx):
     shares = pd.DataFrame({"step": ["answer"], "route": ["human"], "cases": [1], "share": [1.0]})
     c = system_costs(shares, cfg, scenario, catalog)
     assert c.loc[0, "usd_per_request"] == 3.0 and c.loc[0, "usd_per_month"] == 3000.0
+
+
+# --------------------------------------------------------------------------------------------
+# tables and helpers the notebook shows
+# --------------------------------------------------------------------------------------------
+
+def test_tables_of_routes_rules_and_messages(fx):
+    from workbench.routing import route_messages, routes_table, rules_table
+    catalog, scenario, _ = fx
+    cfg = routing_config(scenario, catalog)
+    routes = routes_table(cfg).set_index("route")
+    assert routes.loc["human", "served_by"] == "a person"
+    assert routes.loc["cheap", "fallbacks"] == "beta/small"
+    rules = rules_table(cfg)
+    assert list(rules["rule"]) == ["other_customer", "personal_data", "injected_instructions", "not_english", "default"]
+    assert rules.loc[3, "when (all must hold)"] == "task: [answer, draft]; language_not: [en]"
+    msgs = route_messages(["How do I export?", "mail ana@example.com"], cfg)
+    assert list(msgs["route"]) == ["cheap", "private"]
+
+
+def test_chain_expectations_prices_and_latencies_from_the_engines(fx):
+    from workbench.routing import chain_expectations
+    catalog, scenario, _ = fx
+    cfg = routing_config(scenario, catalog)
+    t = chain_expectations(cfg, "cheap", scenario, catalog, "answer").set_index("offering_id")
+    # beta/small: 1000 x 2 + 500 x 4 per million = 0.004 USD; alpha/small 0.002 USD
+    assert t.loc["beta/small", "extra_usd"] == pytest.approx(0.002)
+    # typical latency (network 0 s): 0.5 s TTFT + 500 tokens / 100 tokens/s = 5.5 s for both
+    assert t.loc["alpha/small", "latency_s"] == pytest.approx(5.5)
+    # default assumptions: 0.3 x 10 s + 0.7 x 0.3 s = 3.21 s to notice the primary failed
+    assert t.loc["beta/small", "extra_latency_s"] == pytest.approx(3.21)
+    assert list(t["provider"]) == ["alpha", "beta"]
+
+
+def test_a_human_route_sends_nothing_to_a_model(fx):
+    catalog, scenario, _ = fx
+    cfg = routing_config(scenario, catalog)
+    d = route_request(Request("What plan is ACCT-222222 on?", customer={"account_id": "ACCT-111111"}), cfg)
+    with pytest.raises(WorkbenchError, match="a human route sends nothing to a model"):
+        prepare_request("What plan is ACCT-222222 on?", d, cfg)
+
+
+def test_task_to_step_map_defaults_to_the_decision_records_golden_tasks(fx):
+    catalog, scenario, _ = fx
+    import dataclasses
+    data = copy.deepcopy(read_yaml(FIX + "scenario.yaml")["routing"])
+    del data["steps"]
+    with_record = dataclasses.replace(scenario, record={"golden_tasks": {"classify_intent": "classify", "answer": "answer"}})
+    cfg = routing_config(with_record, catalog, data=data)
+    assert cfg.steps == {"classify": "classify_intent", "answer": "answer"}
+
+
+def test_report_paths_are_shown_relative_to_the_project():
+    from workbench.catalog import project_dir
+    from workbench.routing import shown_path
+    assert shown_path(project_dir() / "data" / "scenarios" / "x.yaml") == "data/scenarios/x.yaml"
+    assert shown_path("/elsewhere/x.yaml") == "/elsewhere/x.yaml"

@@ -2,8 +2,9 @@
 
 - :func:`detect_pii` finds e-mail addresses, account IDs (the scenario's ``pii.account_id_pattern``,
   e.g. ``ACCT-\\d{6}``), phone numbers and card numbers (13 to 19 digits that pass the Luhn check)
-  as character spans. The e-mail, phone and card patterns are the evaluation checks' own
-  (:data:`workbench.evals.checks.PII_PATTERNS`): one definition for the leak check and the redactor.
+  as character spans. The e-mail and phone patterns are the evaluation checks' own
+  (:data:`workbench.evals.checks.PII_PATTERNS`): one definition for the leak check and the redactor;
+  cards add the Luhn check (the leak check flags any long digit run, which is right for a leak test).
 - :func:`redact_pii` replaces every detected value, wherever it occurs in the text, by a
   placeholder (``<EMAIL_1>``, ``<ACCOUNT_ID_1>``, ``<PHONE_1>``, ``<CARD_1>``; the same value gets
   the same placeholder) before a request goes to a managed API, and :meth:`Redaction.restore` puts
@@ -32,16 +33,47 @@ DEFAULT_ACCOUNT_ID_PATTERN = r"ACCT-\d{6}"
 MAX_PASSES = 10
 
 
-def _patterns(account_id_pattern: str) -> dict[str, str]:
+DIGIT_RUN = re.compile(r"\d+(?:[ -]\d+)*")  # digit groups joined by single spaces or dashes
+
+
+def _patterns(account_id_pattern: str) -> dict[str, str | None]:
+    """The detectors in priority order; cards (None) are found by :func:`card_spans`."""
     from .evals.checks import PII_PATTERNS
-    return {"email": PII_PATTERNS["email"], "account_id": account_id_pattern, "card": PII_PATTERNS["card"],
+    return {"email": PII_PATTERNS["email"], "account_id": account_id_pattern, "card": None,
             "phone": PII_PATTERNS["phone"]}
+
+
+def card_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of card numbers: 13-19 digits that pass :func:`luhn_valid`, written as one
+    run or as groups joined by single spaces or dashes. Inside a longer run of groups the longest
+    valid window of whole groups is taken, left to right (a card followed by another number is
+    still a card); an ungrouped run must be a card as a whole, or a long reference number would
+    hide a Luhn-valid window by chance. Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
+    out = []
+    for run in DIGIT_RUN.finditer(text or ""):
+        groups = [(run.start() + g.start(), run.start() + g.end()) for g in re.finditer(r"\d+", run.group(0))]
+        i = 0
+        while i < len(groups):
+            found = None
+            for j in range(len(groups) - 1, i - 1, -1):
+                digits = sum(e - s for s, e in groups[i:j + 1])
+                span = (groups[i][0], groups[j][1])
+                if 13 <= digits <= 19 and luhn_valid(text[span[0]:span[1]]):
+                    found = (span, j)
+                    break
+            if found is None:
+                i += 1
+                continue
+            out.append(found[0])
+            i = found[1] + 1
+    return out
 
 
 @dataclass(frozen=True)
 class PiiSpan:
     """One piece of personal data: its ``type`` (one of :data:`PII_TYPES`), character offsets
-    ``start``..``end`` in the text, and the ``text`` itself."""
+    ``start``..``end`` in the text, and the ``text`` itself.
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
 
     type: str
     start: int
@@ -52,7 +84,8 @@ class PiiSpan:
 @dataclass(frozen=True)
 class PiiConfig:
     """What counts as personal data for a scenario (its ``pii:`` block): the account-ID pattern,
-    the types to detect, and public contacts (the company's own addresses: not personal)."""
+    the types to detect, and public contacts (the company's own addresses: not personal).
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
 
     account_id_pattern: str = DEFAULT_ACCOUNT_ID_PATTERN
     types: tuple[str, ...] = PII_TYPES
@@ -81,8 +114,8 @@ def detect_pii(text: str, account_id_pattern: str = DEFAULT_ACCOUNT_ID_PATTERN, 
     """Every piece of personal data in ``text`` as :class:`PiiSpan`, in text order, not overlapping.
 
     Types are tried in the order e-mail, account ID, card, phone; a later match that overlaps an
-    earlier one is dropped (an account ID's digits are not also a phone number). A card is a run
-    of 13-19 digits (spaces or dashes between them allowed) that passes :func:`luhn_valid`.
+    earlier one is dropped (an account ID's digits are not also a phone number). Cards are found by
+    :func:`card_spans` (13-19 digits that pass :func:`luhn_valid`).
     ``ignore``: values that are not personal (the company's own published addresses), compared
     case-insensitively. Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``.
     """
@@ -94,16 +127,15 @@ def detect_pii(text: str, account_id_pattern: str = DEFAULT_ACCOUNT_ID_PATTERN, 
     for kind, pattern in _patterns(account_id_pattern).items():
         if kind not in wanted:
             continue
-        for m in re.finditer(pattern, text):
-            start, end = m.span()
-            if start == end or m.group(0).lower() in skip:
-                continue
-            if kind == "card" and not luhn_valid(m.group(0)):
+        found = card_spans(text) if pattern is None else [m.span() for m in re.finditer(pattern, text)]
+        for start, end in found:
+            value = text[start:end]
+            if start == end or value.lower() in skip:
                 continue
             if any(start < e and s < end for s, e in taken):
                 continue
             taken.append((start, end))
-            spans.append(PiiSpan(kind, start, end, m.group(0)))
+            spans.append(PiiSpan(kind, start, end, value))
     return sorted(spans, key=lambda s: s.start)
 
 
@@ -115,6 +147,7 @@ class Redaction:
     in the order the placeholders were made. :meth:`restore` puts the values back into any text
     that carries the placeholders (the model's answer); placeholders the answer dropped are simply
     absent, and text that merely looks like a placeholder but is not in the mapping is left alone.
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``.
     """
 
     text: str
@@ -183,7 +216,8 @@ def redact_pii(text: str, account_id_pattern: str = DEFAULT_ACCOUNT_ID_PATTERN, 
 
 def restore_pii(text: str, redaction: Redaction) -> str:
     """``text`` with the placeholders of ``redaction`` replaced by their values (one pass per
-    redaction pass, last first, so a value that itself held a placeholder comes back whole)."""
+    redaction pass, last first, so a value that itself held a placeholder comes back whole).
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     out = text or ""
     passes = redaction.passes or (0,) * len(redaction.mapping)
     # a later pass can only have hidden text that holds an earlier pass's placeholders: undo it first
@@ -232,20 +266,14 @@ def pii_config(scenario=None, data: dict | None = None, file: str | None = None,
                                                                         *public_contacts]))
 
 
-def pii_type(name: str, where: str = "pii type", file: str = "<memory>") -> str:
-    """``name`` when it is one of :data:`PII_TYPES`, else a :class:`WorkbenchError` with a suggestion."""
-    if name in PII_TYPES:
-        return name
-    raise WorkbenchError(Problem(file, where, "unknown type of personal data", did_you_mean(name, PII_TYPES), value=name))
-
-
 # --------------------------------------------------------------------------------------------
 # how good is the detector?
 # --------------------------------------------------------------------------------------------
 
 def gold_spans(text: str, expected: Iterable) -> list[PiiSpan]:
     """Every occurrence in ``text`` of each annotated value (objects with ``type`` and ``text``,
-    e.g. a golden case's ``expected.pii``), as spans: what a perfect detector would return."""
+    e.g. a golden case's ``expected.pii``), as spans: what a perfect detector would return.
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     out = []
     for p in expected:
         start = 0

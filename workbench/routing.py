@@ -86,7 +86,8 @@ CODE_LINE = re.compile(r"^\s*(?:def |class |import |from \S+ import |function |c
 class Route:
     """One route: served by ``offering_id`` (catalog) or, when ``human``, by a person. ``redact_pii``:
     personal data is replaced by placeholders before the request leaves; ``fallbacks``: offering ids
-    tried in order on 429, 5xx or a timeout; ``results``: an evaluation results file for its model."""
+    tried in order on 429, 5xx or a timeout; ``results``: an evaluation results file for its model.
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
 
     name: str
     offering_id: str | None = None
@@ -104,7 +105,8 @@ class Route:
 
 @dataclass(frozen=True)
 class Rule:
-    """An ordered rule: when every condition in ``when`` holds, the request takes ``route``."""
+    """An ordered rule: when every condition in ``when`` holds, the request takes ``route``.
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
 
     name: str
     route: str
@@ -119,7 +121,8 @@ class Availability:
     ``providers``: a provider-wide outage takes every offering of the provider down at once;
     ``offerings``: an offering-specific outage (capacity, one model's incident) leaves the rest of
     its provider up. An offering's availability is the product of the two. ``hang_share``: share of
-    failures that hang until the timeout (the rest fail fast, in ``fast_fail_s``)."""
+    failures that hang until the timeout (the rest fail fast, in ``fast_fail_s``).
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
 
     providers: dict = field(default_factory=dict)
     offerings: dict = field(default_factory=dict)
@@ -140,7 +143,7 @@ class Availability:
 @dataclass(frozen=True)
 class Breaker:
     """Circuit-breaker settings: open after ``failure_threshold`` consecutive failures, try again
-    (half-open) after ``cooldown_s`` seconds."""
+    (half-open) after ``cooldown_s`` seconds. Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
 
     failure_threshold: int = 3
     cooldown_s: float = 30.0
@@ -149,7 +152,8 @@ class Breaker:
 @dataclass(frozen=True)
 class RouterConfig:
     """A validated ``routing:`` block: routes, ordered rules, the default route, the task -> scenario
-    step map used for cost, availability assumptions, circuit-breaker settings, the PII settings."""
+    step map used for cost, availability assumptions, circuit-breaker settings, the PII settings.
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
 
     routes: dict[str, Route]
     rules: tuple[Rule, ...]
@@ -349,14 +353,16 @@ def routing_config(scenario, catalog=None, data: dict | None = None, file: str |
 
 def load_routing(path: str | Path, scenario, catalog=None, public_contacts: Iterable[str] = ()) -> RouterConfig:
     """A routing configuration from its own YAML file (top level: the routing mapping, or a
-    ``routing:`` key), validated as :func:`routing_config` validates the scenario's block."""
+    ``routing:`` key), validated as :func:`routing_config` validates the scenario's block.
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     from .scenario import read_yaml
     return routing_config(scenario, catalog, data=read_yaml(path, "routing file"), file=str(path),
                           public_contacts=public_contacts)
 
 
 def shown_path(path: str | Path) -> str:
-    """``path`` relative to the project folder when it is inside it (no machine paths in reports)."""
+    """``path`` relative to the project folder when it is inside it (no machine paths in reports).
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     from .catalog import project_dir
     try:
         return str(Path(path).resolve().relative_to(project_dir().resolve()))
@@ -379,7 +385,8 @@ def _classifier_labels(scenario) -> tuple[str, ...]:
 class Request:
     """What the router sees: the message ``text``, the ``task`` kind, the retrieved ``articles``
     (id -> text), the signed-in ``customer`` record (``email``, ``account_id``; empty when unknown)
-    and the classifier step's ``intent`` label (None when it has not run)."""
+    and the classifier step's ``intent`` label (None when it has not run).
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
 
     text: str
     task: str | None = None
@@ -390,7 +397,8 @@ class Request:
 
 
 def strip_markup(text: str) -> str:
-    """``text`` without HTML tags, scripts and styles (for language and length heuristics)."""
+    """``text`` without HTML tags, scripts and styles (for language and length heuristics).
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     text = re.sub(r"<(script|style)\b.*?</\1>", " ", text or "", flags=re.S | re.I)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)).strip()
 
@@ -434,14 +442,15 @@ def detect_code(text: str) -> str | None:
 
 def injection_patterns() -> tuple[str, ...]:
     """The patterns :func:`detect_injection` looks for: the rule baseline's own (one definition for
-    both) plus :data:`EXTRA_INJECTION_PATTERNS`."""
+    both) plus :data:`EXTRA_INJECTION_PATTERNS`. Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     from .evals.adapters.rules import ADDRESSES_MODEL
     return (ADDRESSES_MODEL.pattern, *EXTRA_INJECTION_PATTERNS)
 
 
 def detect_injection(text: str) -> str | None:
     """The first phrase in ``text`` that addresses the model as an instruction ("ignore all
-    previous instructions", "NOTE TO AI ASSISTANTS", ``<system>``), or None."""
+    previous instructions", "NOTE TO AI ASSISTANTS", ``<system>``), or None.
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     for p in injection_patterns():
         m = re.search(p, text or "", flags=re.I)
         if m:
@@ -480,7 +489,8 @@ def difficulty_signals(text: str) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Signals:
-    """Everything the rules test, computed once per request."""
+    """Everything the rules test, computed once per request.
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
 
     pii: tuple[PiiSpan, ...]
     foreign_accounts: tuple[str, ...]
@@ -494,7 +504,8 @@ class Signals:
 
 
 def request_signals(request: Request, config: RouterConfig | None = None) -> Signals:
-    """Compute the :class:`Signals` of a request (PII with the config's account-ID pattern)."""
+    """Compute the :class:`Signals` of a request (PII with the config's account-ID pattern).
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     cfg = config.pii if config is not None else PiiConfig()
     spans = tuple(detect_pii(request.text, cfg.account_id_pattern, cfg.types, cfg.public_contacts))
     own = str((request.customer or {}).get("account_id") or "")
@@ -576,7 +587,8 @@ def _condition(name: str, want: Any, req: Request, sig: Signals) -> tuple[bool, 
 class Decision:
     """Where a request goes and why: the ``route``, the ``rule`` that fired (``default`` when none),
     ``why`` (the evidence for each condition, personal data masked), the ``offering_id`` (None for a
-    person), whether personal data is redacted before sending, and the fallback chain."""
+    person), whether personal data is redacted before sending, and the fallback chain.
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
 
     route: str
     rule: str
@@ -623,7 +635,8 @@ def explain_routing(request: Request, config: RouterConfig) -> pd.DataFrame:
 def prepare_request(text: str, decision: Decision, config: RouterConfig) -> tuple[str, Redaction | None]:
     """The text to send on ``decision``'s route: redacted (:func:`workbench.pii.redact_pii`) when the
     route says ``redact_pii``, else unchanged; the :class:`~workbench.pii.Redaction` restores the
-    answer (``redaction.restore(answer)``). A human route sends nothing to a model: an error."""
+    answer (``redaction.restore(answer)``). A human route sends nothing to a model: an error.
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     if decision.human:
         raise fail(config.file, f"route '{decision.route}'", "a human route sends nothing to a model",
                    "hand the request to the support queue instead")
@@ -634,7 +647,8 @@ def prepare_request(text: str, decision: Decision, config: RouterConfig) -> tupl
 
 
 def request_from_case(case, articles: Mapping | None = None, intent: str | None = None) -> Request:
-    """A :class:`Request` from a golden case (its input, task, retrieved articles' texts, customer)."""
+    """A :class:`Request` from a golden case (its input, task, retrieved articles' texts, customer).
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     arts = {a: getattr((articles or {}).get(a), "text", "") for a in getattr(case, "articles", ())}
     return Request(text=case.input, task=case.task, articles=arts, customer=dict(getattr(case, "customer", {}) or {}),
                    intent=intent, id=case.id)
@@ -642,7 +656,8 @@ def request_from_case(case, articles: Mapping | None = None, intent: str | None 
 
 def rules_intent(text: str, labels: tuple[str, ...] = ()) -> str:
     """The intent label of the classifier step as the rule baseline computes it (a real,
-    deterministic classifier: :func:`workbench.evals.adapters.rules.classify_intent`)."""
+    deterministic classifier: :func:`workbench.evals.adapters.rules.classify_intent`).
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     from .evals.adapters.rules import classify_intent
     return classify_intent(text, labels)
 
@@ -681,7 +696,7 @@ def route_outcomes(decisions: pd.DataFrame, results: Mapping[str, pd.DataFrame],
     """Per case, the outcome of the route it took: ``passed`` from that route's evaluation results
     (``results[route]``, one row per ``case_id``, e.g. ``EvalRun.results``); a human route counts as
     handled (``passed`` True, ``automated`` False: an assumption, a person answers correctly); a case
-    without a result for its route has ``passed`` NA."""
+    without a result for its route has ``passed`` NA. Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     rows = []
     idx = {r: df.set_index("case_id") for r, df in results.items() if df is not None}
     for d in decisions.itertuples():
@@ -701,7 +716,8 @@ def route_outcomes(decisions: pd.DataFrame, results: Mapping[str, pd.DataFrame],
 
 def route_shares(decisions: pd.DataFrame, config: RouterConfig) -> pd.DataFrame:
     """Share of each step's requests that take each route, from the routed cases (tasks mapped to
-    steps by ``config.steps``). Columns: ``step``, ``route``, ``cases``, ``share``."""
+    steps by ``config.steps``). Columns: ``step``, ``route``, ``cases``, ``share``.
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     d = decisions.assign(step=decisions["task"].map(config.steps)).dropna(subset=["step"])
     g = d.groupby(["step", "route"], sort=False).size().rename("cases").reset_index()
     g["share"] = g["cases"] / g.groupby("step")["cases"].transform("sum")
@@ -747,7 +763,8 @@ def system_p95_s(shares: pd.DataFrame, config: RouterConfig, scenario, catalog, 
     tokens/s, the scenario's token mix and retries, spreads from ``data/latency_spreads.csv``), mixed
     in proportion to the route shares (the first ``round(n x share)`` samples of each route). Human
     routes are left out (a person's reply time is not a model latency). Columns: ``step``, ``p95_s``,
-    ``model_share`` (the share of the step's requests the p95 covers)."""
+    ``model_share`` (the share of the step's requests the p95 covers).
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     from .cost import cross, steps_frame
     from .latency import latency_sigmas, simulate_latency_s
 
@@ -782,7 +799,8 @@ def system_p95_s(shares: pd.DataFrame, config: RouterConfig, scenario, catalog, 
 class RoutingReport:
     """The routing evaluation: ``decisions`` per case, ``accuracy`` and ``confusion``, ``systems``
     (routed vs single-model: success, cost, p95), ``by_step`` (shares, cost and p95 per system x
-    step), ``outcomes`` per case, and ``notes`` (assumptions and provenance, to print with the numbers)."""
+    step), ``outcomes`` per case, and ``notes`` (assumptions and provenance, to print with the numbers).
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
 
     decisions: pd.DataFrame
     accuracy: float
@@ -942,7 +960,8 @@ def chain_members(offering_ids: Iterable[str], catalog_or_offerings, availabilit
 def with_component(members: pd.DataFrame, components: Mapping[str, float], name: str, availability: float,
                    offering_ids: Iterable[str]) -> tuple[pd.DataFrame, dict[str, float]]:
     """Add a shared component (a cloud region, an API gateway, your own proxy) that the given
-    members depend on; returns new members and components (nothing is changed in place)."""
+    members depend on; returns new members and components (nothing is changed in place).
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     ids = set(offering_ids)
     m = members.copy()
     m["components"] = [tuple(c) + ((name,) if oid in ids else ()) for oid, c in zip(m["offering_id"], m["components"])]
@@ -962,7 +981,7 @@ def _states(members: pd.DataFrame, components: Mapping[str, float]):
 def served_shares(members: pd.DataFrame, components: Mapping[str, float] | None = None) -> pd.Series:
     """The share of requests each member serves (the first member that is up serves), and
     ``none`` (every member down), computed exactly over the shared components' states; members'
-    own outages are independent of each other. Sums to 1."""
+    own outages are independent of each other. Sums to 1. Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     comps = dict(components or {})
     own = members["availability_own"].to_numpy(float)
     shares = np.zeros(len(members) + 1)
@@ -992,7 +1011,7 @@ def chain_availability(members: pd.DataFrame, components: Mapping[str, float] | 
 class OutageSimulation:
     """A seeded outage simulation of a chain: ``availability`` (share of simulated minutes with at
     least one member up), its ``std_error``, the exact ``formula`` value, ``minutes`` simulated and
-    ``mean_outage_min`` (None: each minute independent)."""
+    ``mean_outage_min`` (None: each minute independent). Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
 
     availability: float
     std_error: float
@@ -1088,7 +1107,8 @@ def fallback_expectations(members: pd.DataFrame, components: Mapping[str, float]
 
 def chain_summary(members: pd.DataFrame, components: Mapping[str, float]) -> dict:
     """The chain's availability exactly, under the (wrong when a provider is shared) independence
-    assumption, the primary alone, and the minutes of downtime per month of each (30-day month)."""
+    assumption, the primary alone, and the minutes of downtime per month of each (30-day month).
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     exact = chain_availability(members, components)
     indep = independent_chain_availability(members["availability_total"])
     primary = float(members["availability_total"].iloc[0])
@@ -1130,7 +1150,8 @@ def chains_table(config: RouterConfig, catalog) -> pd.DataFrame:
 def traffic_mix_shares(mix: Mapping[str, float], config: RouterConfig) -> pd.DataFrame:
     """A traffic mix (route -> share of requests, the same on every mapped step; any non-negative
     numbers, divided by their sum) as the ``shares`` table :func:`system_costs` takes. An unknown
-    route, a negative share or an all-zero mix is a :class:`WorkbenchError`."""
+    route, a negative share or an all-zero mix is a :class:`WorkbenchError`.
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     problems = []
     for r, v in mix.items():
         if r not in config.routes:
@@ -1205,7 +1226,8 @@ def trap_curve(provider_availability, offering_availability: float = 0.998) -> p
     """Downtime of a two-member chain against the providers' availability, for the notebook's
     correlated-failure figure: ``primary_only``, ``different_providers`` (independent) and
     ``same_provider`` (one shared provider component), as availabilities and as minutes per 30-day
-    month. Each member's own availability is ``offering_availability``."""
+    month. Each member's own availability is ``offering_availability``.
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     o = float(offering_availability)
 
     def members(*providers):
@@ -1229,14 +1251,16 @@ def trap_curve(provider_availability, offering_availability: float = 0.998) -> p
 # --------------------------------------------------------------------------------------------
 
 def routes_table(config: RouterConfig) -> pd.DataFrame:
-    """The configured routes: offering (or a person), redaction, fallbacks and evidence file."""
+    """The configured routes: offering (or a person), redaction, fallbacks and evidence file.
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     return pd.DataFrame([{"route": r.name, "served_by": "a person" if r.human else r.offering_id,
                           "redact_pii": r.redact_pii, "fallbacks": " > ".join(r.fallbacks),
                           "results": Path(r.results).name if r.results else ""} for r in config.routes.values()])
 
 
 def rules_table(config: RouterConfig) -> pd.DataFrame:
-    """The ordered rules, each with its conditions written out, then the default."""
+    """The ordered rules, each with its conditions written out, then the default.
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     rows = [{"order": i, "rule": r.name, "route": r.route,
              "when (all must hold)": "; ".join(f"{k}: {_yaml_value(v)}" for k, v in r.when.items())}
             for i, r in enumerate(config.rules, start=1)]
@@ -1253,7 +1277,8 @@ def _yaml_value(v) -> str:
 
 
 def route_messages(requests: Iterable, config: RouterConfig) -> pd.DataFrame:
-    """Route messages (texts or :class:`Request`) and show each decision: route, rule, why."""
+    """Route messages (texts or :class:`Request`) and show each decision: route, rule, why.
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     rows = []
     for r in requests:
         req = r if isinstance(r, Request) else Request(text=str(r))

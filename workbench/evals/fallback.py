@@ -36,7 +36,7 @@ class CircuitBreaker:
     """Closed -> open after ``failure_threshold`` consecutive failures; open -> half-open once
     ``cooldown_s`` seconds have passed (one trial request at a time); half-open -> closed on a
     success, -> open again on a failure. ``clock`` returns seconds (default ``time.monotonic``).
-    Thread-safe."""
+    Thread-safe. Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
 
     def __init__(self, failure_threshold: int = 3, cooldown_s: float = 30.0, clock: Callable[[], float] = time.monotonic):
         if failure_threshold < 1:
@@ -93,7 +93,8 @@ class CircuitBreaker:
 @dataclass(frozen=True)
 class FallbackEvent:
     """One member's part in one request: ``outcome`` is ``served``, ``failed`` (with the error
-    ``kind``), ``skipped`` (its circuit was open) or ``raised`` (a failure that is not an outage)."""
+    ``kind``), ``skipped`` (its circuit was open) or ``raised`` (a failure that is not an outage).
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
 
     request: int
     member: str
@@ -106,7 +107,8 @@ class FallbackEvent:
 
 class ChainExhausted(EndpointError):
     """Every member of the chain failed or was skipped. ``kind`` is the last member error's kind
-    (``circuit_open`` when every member was skipped), so results files keep the real reason."""
+    (``circuit_open`` when every member was skipped), so results files keep the real reason.
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
 
     retryable = True
 
@@ -119,7 +121,8 @@ class FallbackCandidate:
     """Try ``members`` in order on 429 / 5xx / timeout / connection failures, with a circuit
     breaker per member (see the module doc). A :class:`~workbench.evals.adapters.base.Candidate`:
     :func:`workbench.evals.runner.run_eval` runs it like any other. Its outputs are never cached
-    (``cache_key`` None): which member answers depends on the moment."""
+    (``cache_key`` None): which member answers depends on the moment.
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
 
     cache_key = None
 
@@ -208,7 +211,8 @@ def endpoint_chain(configs: Sequence, failure_threshold: int = 3, cooldown_s: fl
     """A :class:`FallbackCandidate` over OpenAI-compatible endpoints, one
     :class:`~workbench.evals.adapters.openai_compat.EndpointConfig` per member in order. Members
     keep their own retry policy and timeout; set the primary's ``retry`` to ``NO_RETRY`` and a short
-    ``timeout_s`` so a failing primary hands over quickly."""
+    ``timeout_s`` so a failing primary hands over quickly.
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     from .adapters.openai_compat import OpenAICompatCandidate
     return FallbackCandidate([OpenAICompatCandidate(c, environ=environ) for c in configs], failure_threshold,
                              cooldown_s, clock, name=name)
