@@ -50,25 +50,27 @@ def break_even_plot(curve: pd.DataFrame, volume: float | None = None, break_even
 
 
 def crossing_plot(options: pd.DataFrame, max_attempts: int, escalation_rate: float = 0.0,
-                  usd_per_escalation: float = 0.0, success_rates=None):
+                  usd_per_escalation: float = 0.0, failures_escalated: bool = False, success_rates=None):
     """USD per successful task against the per-attempt success rate for each row of ``options``
     (``offering_id``, ``usd_per_attempt``, and optionally ``success_rate``: that option's assumed
-    rate, marked with a dot). Introduced in ``03_cost_and_latency.ipynb``."""
+    rate, marked with a dot); the escalation arguments as in :func:`workbench.cost.monthly_costs`.
+    Introduced in ``03_cost_and_latency.ipynb``."""
     from .cost import usd_per_success_for
 
     p = np.linspace(0.5, 1.0, 101) if success_rates is None else np.asarray(success_rates, float)
     fig, ax = _figure()
     for r in options.itertuples():
-        ax.plot(p, usd_per_success_for(r.usd_per_attempt, p, max_attempts, escalation_rate, usd_per_escalation),
-                label=r.offering_id)
+        ax.plot(p, usd_per_success_for(r.usd_per_attempt, p, max_attempts, escalation_rate, usd_per_escalation,
+                                       failures_escalated), label=r.offering_id)
         if "success_rate" in options and np.isfinite(getattr(r, "success_rate", np.nan)):
-            y = usd_per_success_for(r.usd_per_attempt, r.success_rate, max_attempts, escalation_rate, usd_per_escalation)
+            y = usd_per_success_for(r.usd_per_attempt, r.success_rate, max_attempts, escalation_rate, usd_per_escalation,
+                                    failures_escalated)
             ax.plot([r.success_rate], y, "o", color=ax.lines[-1].get_color())
     ax.set_yscale("log")
     ax.set_xlabel("success rate per attempt")
     ax.set_ylabel("USD per successful task")
-    ax.set_title(f"cost per success ({max_attempts} attempt(s), {escalation_rate:.0%} escalated "
-                 f"at {usd_per_escalation:g} USD)")
+    ax.set_title(f"cost per success ({max_attempts} attempt(s), {escalation_rate:.0%} escalated"
+                 + (" + failed tasks" if failures_escalated else "") + f" at {usd_per_escalation:g} USD)")
     ax.legend(fontsize=7)
     ax.grid(True, alpha=0.3)
     return fig

@@ -143,7 +143,6 @@ def cost_widget(offers: pd.DataFrame, gpus: pd.DataFrame | None, step: Step, val
     """Sliders over :func:`cost_update` with the tables and the break-even chart
     (:func:`workbench.plots_cost.break_even_plot`) below them. Introduced in ``03_cost_and_latency.ipynb``."""
     import ipywidgets as w
-    from IPython.display import display
 
     selfh = offers[offers["access_mode"] == "self-hosted"]
     start = dict(cost_defaults(step, gpus, selfh) if values is None else values)
@@ -163,19 +162,18 @@ def cost_widget(offers: pd.DataFrame, gpus: pd.DataFrame | None, step: Step, val
     out = w.Output()
     dash = CostDashboard(box=None, controls=controls, view=cost_update(offers, gpus, step, start), output=out)
 
-    def show():
-        out.clear_output(wait=True)
-        with out:
-            v = dash.view
-            if v.error:
-                print(v.error)
-                return
-            print(v.summary)
-            display(v.table)
-            display(v.break_even)
-            if plot:
-                from .plots_cost import break_even_plot
-                display(break_even_plot(v.curve, volume=v.values["requests_per_month"], break_even=v.break_even))
+    def show():  # redraw as widget state, so nothing leaks into the cell that moved a slider
+        v = dash.view
+        out.outputs = ()
+        if v.error:
+            out.append_stdout(v.error + "\n")
+            return
+        out.append_stdout(v.summary + "\n")
+        out.append_display_data(v.table)
+        out.append_display_data(v.break_even)
+        if plot:
+            from .plots_cost import break_even_plot
+            out.append_display_data(break_even_plot(v.curve, volume=v.values["requests_per_month"], break_even=v.break_even))
 
     def on_change(_change):
         dash.view = cost_update(offers, gpus, step, {k: c.value for k, c in controls.items()})
