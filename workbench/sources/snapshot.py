@@ -140,12 +140,14 @@ def livebench_scores(table: pd.DataFrame, categories: dict[str, list[str]]) -> p
 
 
 def llm_prices_history(vendor_files: list[dict], ids: dict[str, str], source: str, as_of: str,
-                       display: str = "simonw/llm-prices") -> pd.DataFrame:
+                       display: str = "simonw/llm-prices", provider_names: dict[str, str] | None = None) -> pd.DataFrame:
     """``price_history`` rows for the llm-prices ``ids`` (llm-prices id -> catalog model_id).
 
     ``vendor_files``: the parsed ``data/*.json`` files (``{"vendor", "models": [{"id", "price_history":
     [{"input", "output", "input_cached", "from_date", "to_date"}]}]}``), prices already in USD per
-    million tokens. One row per price period; ``provider`` is the vendor; an empty ``from_date`` means
+    million tokens. One row per price period; ``provider`` is the vendor, renamed by ``provider_names``
+    (vendor -> the catalog's provider name, e.g. google -> gemini) so that a history joins to its
+    first-party offering; an empty ``from_date`` means
     "since the model was listed" and an empty ``to_date`` "still current". An id missing from every
     file is an error. Introduced in ``notebooks/06_model_decision_record.ipynb``.
     """
@@ -165,7 +167,8 @@ def llm_prices_history(vendor_files: list[dict], ids: dict[str, str], source: st
                 if not isinstance(v, (int, float)) or v < 0:
                     raise fail(display, f"{vendor} '{ext}' price_history[{i}].{k}", f"not a non-negative price ({v!r})",
                                "fix the source file or drop the id from names.llm-prices")
-            rows.append({"model_id": model_id, "provider": vendor, "usd_per_mtok_in": float(p["input"]),
+            rows.append({"model_id": model_id, "provider": (provider_names or {}).get(vendor, vendor),
+                         "usd_per_mtok_in": float(p["input"]),
                          "usd_per_mtok_out": float(p["output"]),
                          "usd_per_mtok_cached_in": None if p.get("input_cached") is None else float(p["input_cached"]),
                          "from_date": p.get("from_date"), "to_date": p.get("to_date"),
@@ -928,7 +931,8 @@ def build_snapshot(shared: str | Path, as_of: str, curation: str | Path | Curati
     lp_ids = {ext: m["model_id"] for m in cur.models for ext in _names(m, "llm-prices")}
     try:
         price_history = llm_prices_history([_read_json_file(p) for p in sorted(lp_dir.glob("*.json"))], lp_ids,
-                                           src["llm_prices"]["source"], src["llm_prices"]["as_of"])
+                                           src["llm_prices"]["source"], src["llm_prices"]["as_of"],
+                                           provider_names=src["llm_prices"].get("provider_names"))
     except WorkbenchError as e:
         b.problems += e.problems
         price_history = pd.DataFrame()
