@@ -43,6 +43,8 @@ def _col(offers: pd.DataFrame, name: str) -> np.ndarray:
     s = offers[name]
     if s.dtype == np.float64:
         return s.to_numpy()
+    if pd.api.types.is_numeric_dtype(s.dtype):  # e.g. Int64 with missing values
+        return s.to_numpy(dtype=float, na_value=np.nan)
     return pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
@@ -54,7 +56,12 @@ def _or(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def _billed(tokens: np.ndarray, usd_per_mtok: np.ndarray) -> np.ndarray:
     """tokens x price / 1e6; zero tokens cost 0 even when the price is unknown (an embedding model
     has no output price, and its zero output tokens must not make the request NaN)."""
-    return np.where(tokens > 0, tokens * usd_per_mtok, 0.0) / MTOK
+    usd = np.multiply(tokens, usd_per_mtok)
+    zero = np.asarray(tokens) <= 0
+    if zero.any():
+        usd = np.where(zero, 0.0, usd)
+    usd /= MTOK
+    return usd
 
 
 def request_cost_terms(offers: pd.DataFrame, input_tokens, output_tokens, reasoning_tokens=0, cached_share=0.0,
@@ -87,20 +94,25 @@ def _terms(offers, input_tokens, output_tokens, reasoning_tokens, cached_share, 
 
     p_in, p_out = _col(offers, "usd_per_mtok_in"), _col(offers, "usd_per_mtok_out")
     p_reason_listed = _col(offers, "usd_per_mtok_reasoning")
+    p_cached = _or(_col(offers, "usd_per_mtok_cached_in"), p_in)
+    p_write = _or(_col(offers, "usd_per_mtok_cache_write"), p_in)
+    p_reason = _or(p_reason_listed, p_out)
 
-    # long-context tier: the prompt of one call crosses the threshold -> the whole request at tier prices
+    # long-context tier: the prompt of one call crosses the threshold -> the whole request at tier prices;
+    # cache prices follow the input price, a listed reasoning price the output price, by the tier's ratio.
+    # Only the rows in the tier are recomputed (most requests are not).
     tier = _col(offers, "tier_above_tokens")
-    in_tier = tin > np.where(np.isnan(tier), np.inf, tier)
-    tier_in = _or(_col(offers, "usd_per_mtok_in_above_tier"), p_in)
-    tier_out = _or(_col(offers, "usd_per_mtok_out_above_tier"), p_out)
-    p_in_eff = np.where(in_tier, tier_in, p_in)
-    p_out_eff = np.where(in_tier, tier_out, p_out)
-    # cache prices follow the input price, a listed reasoning price follows the output price, by the tier's ratio
-    ratio_in = np.where(in_tier, tier_in / p_in, 1.0)
-    ratio_out = np.where(in_tier, tier_out / p_out, 1.0)
-    p_cached = _or(_col(offers, "usd_per_mtok_cached_in"), p_in) * ratio_in
-    p_write = _or(_col(offers, "usd_per_mtok_cache_write"), p_in) * ratio_in
-    p_reason = np.where(np.isnan(p_reason_listed), p_out_eff, p_reason_listed * ratio_out)
+    in_tier = np.broadcast_to(tin, tier.shape) > np.where(np.isnan(tier), np.inf, tier)
+    p_in_eff, p_out_eff = p_in, p_out
+    if in_tier.any():
+        i = np.flatnonzero(in_tier)
+        tier_in = _or(_col(offers, "usd_per_mtok_in_above_tier")[i], p_in[i])
+        tier_out = _or(_col(offers, "usd_per_mtok_out_above_tier")[i], p_out[i])
+        p_in_eff, p_out_eff, p_cached, p_write, p_reason = (x.copy() for x in (p_in, p_out, p_cached, p_write, p_reason))
+        p_cached[i] *= tier_in / p_in[i]
+        p_write[i] *= tier_in / p_in[i]
+        p_reason[i] = np.where(np.isnan(p_reason_listed[i]), tier_out, p_reason_listed[i] * tier_out / p_out[i])
+        p_in_eff[i], p_out_eff[i] = tier_in, tier_out
 
     sent = tin * (1 + turns)  # every tool-loop turn re-sends the context
     terms = {
