@@ -203,3 +203,10 @@ def test_rate_limit_headroom_says_what_it_takes():
     assert bool(t.loc["syn/roomy", "fits_rate_limits"]) is True
     # 20x the volume: 29.4 requests a minute still fits 500
     assert bool(rate_limit_headroom(pd.DataFrame([roomy]), step(), volume=280_000)["fits_rate_limits"].iloc[0])
+
+
+def test_an_unknown_or_zero_speed_gives_nan_not_infinity():
+    assert math.isnan(float(typical_latency_s(0.5, 0.0, 250)))
+    assert math.isnan(float(typical_latency_s(0.5, np.nan, 250)))
+    # no output tokens: the speed is not needed
+    assert float(typical_latency_s(0.5, 0.0, 0)) == pytest.approx(0.5)

@@ -138,13 +138,15 @@ def typical_latency_s(ttft_s, tokens_per_s, output_tokens, reasoning_tokens=0, n
     """Seconds for one attempt at median speeds (vectorised):
     ``retrieval + (1 + tool_turns) x (network + ttft) + tool_turns x tool_call_s + (output + reasoning) / tokens_per_s``.
 
-    Reasoning tokens are generated at the output speed before the answer. Introduced in
+    Reasoning tokens are generated at the output speed before the answer. NaN when a speed needed is
+    unknown (NaN) or not positive. Introduced in
     ``notebooks/03_cost_and_latency.ipynb``; the shortlist's latency column uses it.
     """
     calls = 1 + np.asarray(tool_turns, dtype=float)
     gen = np.asarray(output_tokens, dtype=float) + np.asarray(reasoning_tokens, dtype=float)
+    tps = np.asarray(tokens_per_s, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        stream = np.where(gen > 0, gen / np.asarray(tokens_per_s, dtype=float), 0.0)
+        stream = np.where(gen > 0, np.where(tps > 0, gen / tps, np.nan), 0.0)
     return (np.asarray(retrieval_s, dtype=float) + calls * (np.asarray(network_s, dtype=float) + np.asarray(ttft_s, dtype=float))
             + (calls - 1) * np.asarray(tool_call_s, dtype=float) + stream)
 
