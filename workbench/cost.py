@@ -178,13 +178,15 @@ def request_cost_for_step(offers: pd.DataFrame, step, gpus: pd.DataFrame | None 
 
 
 def blended_usd_per_mtok_3to1(offers: pd.DataFrame) -> pd.Series:
-    """The leaderboards' blended price: (3 x input + 1 x output) / 4, USD per million tokens."""
+    """The leaderboards' blended price: (3 x input + 1 x output) / 4, USD per million tokens.
+    Introduced in ``notebooks/02_shortlist_from_leaderboards.ipynb``."""
     return pd.Series((3 * _col(offers, "usd_per_mtok_in") + _col(offers, "usd_per_mtok_out")) / 4,
                      index=offers.index, name="usd_per_mtok_blended_3to1")
 
 
 def price_of(catalog, offering_id: str, input_tokens: int, output_tokens: int, **mix) -> float:
-    """USD for one request on one offering; an unknown offering or a missing price is an error."""
+    """USD for one attempt of one request on one offering; an unknown offering or a missing price is an
+    error. Introduced in ``notebooks/03_cost_and_latency.ipynb``."""
     row = catalog.offering(offering_id)
     usd = float(request_cost_usd(row.to_frame().T, input_tokens, output_tokens, **mix).iloc[0])
     if np.isnan(usd):
@@ -331,7 +333,8 @@ def steps_frame(steps, volume: float | None = None) -> pd.DataFrame:
 
 
 def cross(offers: pd.DataFrame, steps_df: pd.DataFrame) -> pd.DataFrame:
-    """Every offering x every step row (offering columns first), index reset. Used by cost and latency."""
+    """Every offering x every step row (offering columns first), index reset. Used by cost and latency;
+    introduced in ``notebooks/03_cost_and_latency.ipynb``."""
     o = offers.reset_index(drop=True)
     s = steps_df.reset_index(drop=True)
     left = o.loc[np.repeat(np.arange(len(o)), len(s))].reset_index(drop=True)
@@ -427,7 +430,8 @@ CANDIDATE_COLUMNS = ("step", "rank", "offering_id", "model_id", "provider", "acc
 
 def shortlisted_offerings(catalog, scenario, step: str, top: int = 10) -> pd.DataFrame:
     """The first ``top`` rows of :func:`workbench.shortlist.shortlist` for ``step`` (those that passed the
-    hard constraints, best first) as full offering rows with a ``rank`` column (empty when not scored)."""
+    hard constraints, best first) as full offering rows with a ``rank`` column (empty when not scored).
+    Introduced in ``notebooks/03_cost_and_latency.ipynb``."""
     from .shortlist import shortlist
 
     ranked = shortlist(catalog, scenario, step).ranked.head(top)

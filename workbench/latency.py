@@ -87,6 +87,7 @@ def derive_latency_spreads(table: pd.DataFrame, source: str, as_of: str, file: s
 
 
 def spreads_path() -> Path:
+    """Where the shipped spreads live: ``data/latency_spreads.csv`` (see ``notebooks/03_cost_and_latency.ipynb``)."""
     from .catalog import project_dir
     return project_dir() / "data" / "latency_spreads.csv"
 
@@ -119,7 +120,8 @@ def load_latency_spreads(path: str | Path | None = None) -> pd.DataFrame:
 
 
 def latency_sigmas(spreads: pd.DataFrame | None = None, statistic: str = "median") -> tuple[float, float]:
-    """``(sigma_ttft, sigma_tokens_per_s)`` for a statistic of :func:`load_latency_spreads` (``median`` or ``p75``)."""
+    """``(sigma_ttft, sigma_tokens_per_s)`` (lognormal sigmas, unitless) for a statistic of
+    :func:`load_latency_spreads` (``median`` or ``p75``). Introduced in ``notebooks/03_cost_and_latency.ipynb``."""
     s = load_latency_spreads() if spreads is None else spreads
     pick = s[s["statistic"] == statistic]
     if pick.empty:
@@ -153,7 +155,8 @@ def typical_latency_s(ttft_s, tokens_per_s, output_tokens, reasoning_tokens=0, n
 
 def typical_ttft_s(ttft_s, network_s=0.0, retrieval_s=0.0, tool_turns=0, tool_call_s=0.0):
     """Seconds until the user sees the first answer token at median speed: the tool-loop calls
-    before the last one, then the last call's network and TTFT (vectorised)."""
+    before the last one, then the last call's network and TTFT (vectorised). Introduced in
+    ``notebooks/03_cost_and_latency.ipynb``."""
     return typical_latency_s(ttft_s, 1.0, 0, 0, network_s, retrieval_s, tool_turns, tool_call_s)
 
 
@@ -199,7 +202,8 @@ def simulate_latency_s(ttft_s, tokens_per_s, output_tokens, reasoning_tokens=0, 
 
 
 def share_within(samples: np.ndarray, target_s) -> np.ndarray:
-    """Share of samples (last axis) at or under ``target_s`` seconds; NaN where there is no target."""
+    """Share (0..1) of samples (seconds, last axis) at or under ``target_s`` seconds; NaN where there is
+    no target. Introduced in ``notebooks/03_cost_and_latency.ipynb``."""
     t = np.asarray(target_s, dtype=float)
     share = (samples <= (t[..., None] if t.ndim else t)).mean(axis=-1)
     return np.where(np.isnan(t), np.nan, share)
@@ -282,6 +286,7 @@ def peak_per_minute(requests_per_month, peak_to_average, success_rate, max_attem
     calls per request = expected attempts x (1 + tool_turns); tokens per request = expected attempts x
     (input x (1 + tool_turns) + output + reasoning); peak = monthly average x ``peak_to_average``;
     requests sent through a batch API (``batch_share``) do not count against real-time limits.
+    Introduced in ``notebooks/03_cost_and_latency.ipynb``.
     """
     e = expected_attempts(success_rate, max_attempts)
     calls = 1 + np.asarray(tool_turns, dtype=float)

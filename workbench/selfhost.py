@@ -103,7 +103,8 @@ def gpu_prices(gpus: pd.DataFrame | None, market: str = "on-demand") -> pd.DataF
 def gpu_tokens_per_request(output_tokens, reasoning_tokens=0, input_tokens=0, tool_turns=0, cached_share=0.0,
                            attempts=1.0, input_token_weight=0.0):
     """Tokens of GPU work per request, in generated-token equivalents (vectorised):
-    ``attempts x (output + reasoning + input_token_weight x input x (1 + tool_turns) x (1 - cached_share))``."""
+    ``attempts x (output + reasoning + input_token_weight x input x (1 + tool_turns) x (1 - cached_share))``.
+    Introduced in ``notebooks/03_cost_and_latency.ipynb``."""
     prompt = (np.asarray(input_tokens, dtype=float) * (1 + np.asarray(tool_turns, dtype=float))
               * (1 - np.asarray(cached_share, dtype=float)))
     return np.asarray(attempts, dtype=float) * (np.asarray(output_tokens, dtype=float)
@@ -111,7 +112,8 @@ def gpu_tokens_per_request(output_tokens, reasoning_tokens=0, input_tokens=0, to
 
 
 def peak_tokens_per_s(requests_per_month, peak_to_average, generated_tokens_per_request):
-    """Peak GPU tokens per second: ``volume x peak_to_average x tokens per request / seconds per month`` (vectorised)."""
+    """Peak GPU tokens per second: ``volume x peak_to_average x tokens per request / seconds per month``
+    (vectorised). Introduced in ``notebooks/03_cost_and_latency.ipynb``."""
     return (np.asarray(requests_per_month, dtype=float) * np.asarray(peak_to_average, dtype=float)
             * np.asarray(generated_tokens_per_request, dtype=float) / SECONDS_PER_MONTH)
 
@@ -126,7 +128,8 @@ def gpus_needed(peak_tokens_s, tokens_per_s_per_gpu, utilisation, gpu_count=1):
 
 
 def selfhost_monthly_usd(n_gpus, usd_per_gpu_hour, ops_usd_per_month):
-    """``GPUs x USD per GPU-hour x 730 h + operations``, USD per month (vectorised)."""
+    """``GPUs x USD per GPU-hour x 730 h + operations``, USD per month (vectorised). Introduced in
+    ``notebooks/03_cost_and_latency.ipynb``."""
     return np.asarray(n_gpus, dtype=float) * np.asarray(usd_per_gpu_hour, dtype=float) * HOURS_PER_MONTH \
         + np.asarray(ops_usd_per_month, dtype=float)
 
@@ -256,7 +259,8 @@ def cost_vs_volume(volumes, api: pd.DataFrame, selfhosted: pd.DataFrame) -> pd.D
 def selfhost_parameters(selfhosted_offers: pd.DataFrame, step, gpus: pd.DataFrame | None,
                         assumptions: SelfHostAssumptions | None = None) -> pd.DataFrame:
     """One row per self-hosted offering with what :func:`break_even_requests_per_month` and
-    :func:`cost_vs_volume` need for ``step`` (tokens include expected retries)."""
+    :func:`cost_vs_volume` need for ``step`` (tokens include expected retries; USD per GPU-hour with its
+    source). Introduced in ``notebooks/03_cost_and_latency.ipynb``."""
     a = assumptions or SelfHostAssumptions()
     p = _params(selfhosted_offers, gpus, a)
     r, t = step.reliability, step.tokens

@@ -59,7 +59,8 @@ class CostView:
 def cost_defaults(step: Step, gpus: pd.DataFrame | None, selfhosted: pd.DataFrame | None = None,
                   assumptions: SelfHostAssumptions | None = None) -> dict:
     """Starting slider values: the step's own assumptions; the GPU price of the first self-hosted
-    offering's GPU from the ``gpus`` table (or 1.0 USD/h when there is none to compare)."""
+    offering's GPU from the ``gpus`` table in USD per GPU-hour (or 1.0 when there is none to compare).
+    Introduced in ``notebooks/03_cost_and_latency.ipynb``."""
     a = assumptions or SelfHostAssumptions()
     t, r = step.tokens, step.reliability
     usd_h = 1.0
@@ -72,7 +73,8 @@ def cost_defaults(step: Step, gpus: pd.DataFrame | None, selfhosted: pd.DataFram
 
 
 def what_if_step(step: Step, values: dict) -> Step:
-    """The step with the slider values applied; an impossible value is a :class:`WorkbenchError`."""
+    """The step with the slider values applied; an impossible value is a :class:`WorkbenchError`.
+    Introduced in ``notebooks/03_cost_and_latency.ipynb``."""
     v = dict(values)
     unknown = sorted(set(v) - set(COST_CONTROLS))
     if unknown:
