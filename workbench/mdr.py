@@ -83,6 +83,20 @@ COMPARISON_RULES = {
 }
 
 
+def as_date(v: Any) -> dt.date | None:
+    """A date from a Timestamp, datetime, date or YYYY-MM-DD text; None for a missing value.
+    Text that is not a date raises ValueError (callers check user input before)."""
+    if v is None or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.date()
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    return dt.date.fromisoformat(str(v))
+
+
 # ------------------------------------------------------------------------------------------------
 # the record
 # ------------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ import pandas as pd
 
 from .catalog import Catalog, project_dir
 from .errors import Problem, WorkbenchError, did_you_mean, fail
+from .mdr import as_date as _day
 from .mdr import (
     Candidate,
     Evaluation,
@@ -57,23 +58,6 @@ PICKED_AS = ("managed API model", "cheaper model", "open-weight option")
 # ------------------------------------------------------------------------------------------------
 # small helpers
 # ------------------------------------------------------------------------------------------------
-
-def _day(v: Any) -> dt.date | None:
-    if v is None or v is pd.NaT:
-        return None
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    if isinstance(v, pd.Timestamp):
-        return v.date()
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    try:
-        return dt.date.fromisoformat(str(v))
-    except ValueError:
-        return None
-
 
 def _val(v: Any) -> Any:
     """A plain value for a fact: numpy unwrapped, NA/NaN -> None, Timestamps -> ISO dates."""

@@ -31,22 +31,10 @@ import pandas as pd
 
 from .catalog import Catalog
 from .errors import WorkbenchError, fail
-from .mdr import Record, Trigger, short_source
+from .mdr import Record, Trigger, as_date as _day, short_source
 
 REVIEW_COLUMNS = ("trigger", "step", "offering_id", "threshold", "baseline", "observed", "fired", "detail")
 PRICE_KEYS = ("usd_per_mtok_in", "usd_per_mtok_out")
-
-
-def _day(v: Any) -> dt.date | None:
-    if v is None or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
-        return None
-    if isinstance(v, pd.Timestamp):
-        return v.date()
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    return dt.date.fromisoformat(str(v))
 
 
 def _f(v: Any) -> float | None:
