@@ -210,3 +210,14 @@ def test_an_unknown_or_zero_speed_gives_nan_not_infinity():
     assert math.isnan(float(typical_latency_s(0.5, np.nan, 250)))
     # no output tokens: the speed is not needed
     assert float(typical_latency_s(0.5, 0.0, 0)) == pytest.approx(0.5)
+
+
+def test_a_rows_samples_do_not_depend_on_the_other_rows():
+    """Simulating an offering alone or beside others gives it the same p95 (common random numbers)."""
+    import numpy as np
+    from workbench.latency import simulate_latency_s
+    alone = simulate_latency_s(0.5, 80.0, 200, success_rate=0.9, max_attempts=1, n=5000, seed=3,
+                               sigma_ttft=0.3, sigma_tokens_per_s=0.1)
+    beside = simulate_latency_s([2.0, 0.5], [20.0, 80.0], 200, success_rate=[0.5, 0.9], max_attempts=[3, 1], n=5000,
+                                seed=3, sigma_ttft=0.3, sigma_tokens_per_s=0.1)
+    np.testing.assert_array_equal(alone[0], beside[1])

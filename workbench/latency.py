@@ -169,7 +169,8 @@ def simulate_latency_s(ttft_s, tokens_per_s, output_tokens, reasoning_tokens=0, 
     Per attempt: TTFT ~ lognormal(median ``ttft_s``, ``sigma_ttft``), speed ~ lognormal(median
     ``tokens_per_s``, ``sigma_tokens_per_s``), time as in :func:`typical_latency_s` without retrieval.
     Attempts per task: 1 + geometric failures with ``success_rate``, capped at ``max_attempts``;
-    retrieval is paid once. Seeded: the same inputs give the same samples. Introduced in
+    retrieval is paid once. Seeded, with common random numbers: a row's samples depend only on the
+    seed and that row's inputs. Introduced in
     ``notebooks/03_cost_and_latency.ipynb``.
     """
     arrs = np.broadcast_arrays(*(np.atleast_1d(np.asarray(x, dtype=float)) for x in
@@ -177,10 +178,13 @@ def simulate_latency_s(ttft_s, tokens_per_s, output_tokens, reasoning_tokens=0, 
                                   tool_turns, tool_call_s, success_rate, max_attempts)))
     ttft, tps, out, reason, net, retr, turns, tool_s, p, cap = (a[:, None] for a in arrs)
     rows = arrs[0].shape[0]
+    # Common random numbers: every row uses the same uniform and normal draws, so a row's samples
+    # depend only on the seed and its own inputs, never on which other rows are simulated with it
+    # (and differences between offerings are not blurred by sampling noise).
     rng = np.random.default_rng(seed)
     k_max = int(np.nanmax(cap)) if rows else 1
+    u = rng.random((1, n))
     if k_max > 1:
-        u = rng.random((rows, n))
         with np.errstate(divide="ignore", invalid="ignore"):
             fails = np.where(p >= 1, 0.0, np.floor(np.log1p(-u) / np.log1p(-np.minimum(p, 1 - 1e-15))))
         attempts = np.minimum(cap, 1 + fails)
@@ -190,8 +194,8 @@ def simulate_latency_s(ttft_s, tokens_per_s, output_tokens, reasoning_tokens=0, 
     gen = out + reason
     total = np.broadcast_to(retr, (rows, n)).copy()
     for k in range(k_max):
-        z_ttft = rng.standard_normal((rows, n))
-        z_tps = rng.standard_normal((rows, n))
+        z_ttft = rng.standard_normal((1, n))
+        z_tps = rng.standard_normal((1, n))
         t_first = ttft * np.exp(sigma_ttft * z_ttft)
         speed = tps * np.exp(sigma_tokens_per_s * z_tps)
         with np.errstate(divide="ignore", invalid="ignore"):

@@ -57,7 +57,10 @@ def _cells(df: pd.DataFrame, float_digits: int) -> pd.DataFrame:
         if isinstance(v, bool):
             return "yes" if v else "no"
         if isinstance(v, float):
-            return f"{v:.{float_digits}g}" if abs(v) < 1e-3 and v != 0 else f"{v:,.{float_digits}f}".rstrip("0").rstrip(".")
+            if abs(v) < 1e-3 and v != 0:
+                return f"{v:.{max(float_digits, 1)}g}"
+            text = f"{v:,.{float_digits}f}"
+            return text.rstrip("0").rstrip(".") if "." in text else text
         return str(v)
     return df.astype(object).map(cell) if len(df) else df.astype(str)
 
