@@ -149,6 +149,20 @@ def test_decision_default_best_rank_fallback_other_provider(catalog, scenario, d
     assert drafted.candidate("answer", d.fallback).provider != drafted.candidate("answer", d.default).provider
 
 
+def test_default_skips_a_better_ranked_candidate_that_is_too_slow():
+    """Rank 1 needs 60 s where the step allows 6 s: the default is the best-ranked candidate within
+    the target, and the record says why."""
+    picked = pd.DataFrame({"offering_id": ["a/slow", "b/fast", "c/fast"], "provider": ["a", "b", "c"],
+                           "rank": [1, 2, 3], "typical_latency_s": [60.0, 2.0, 3.0]})
+    table = pd.DataFrame({"offering_id": ["a/slow", "b/fast", "c/fast"], "regions": ["us", "us", "us"]})
+    d = choose_decision(picked, table, "answer", different_region=False, latency_target_s=6.0)
+    assert (d.default, d.fallback) == ("b/fast", "c/fast")
+    assert "within the latency target" in d.why
+    none_fast = picked.assign(typical_latency_s=[60.0, 70.0, None])
+    d = choose_decision(none_fast, table, "answer", different_region=False, latency_target_s=6.0)
+    assert d.default == "a/slow" and "none is known to meet the latency target" in d.why
+
+
 def test_drafted_facts_have_sources_dates_and_hand_worked_costs(drafted):
     c = drafted.candidate("answer", "acme/acme-mini")
     # 2000 input x 0.25 + 200 output x 2 USD per million tokens = (500 + 400) / 1e6 = 0.0009 USD per attempt

@@ -174,20 +174,33 @@ def _regions_of(table: pd.DataFrame, offering_id: str) -> set[str]:
 
 def choose_decision(picked: pd.DataFrame, table: pd.DataFrame, step: str, different_region: bool = True,
                     latency_target_s: float | None = None) -> StepDecision:
-    """Default = the picked candidate with the best shortlist rank (unscored ones last); fallback =
-    another candidate on *another provider*, preferring, in this order, one whose typical latency is
-    known and within ``latency_target_s``, one in other processing regions (when
-    ``different_region``), then the better rank. ``table`` is the shortlist's candidate table (for
-    regions). Introduced in ``06_model_decision_record.ipynb``."""
+    """Default = the picked candidate with the best shortlist rank (unscored ones last) among those
+    whose typical latency is known and within ``latency_target_s`` (a weighted score can rank a
+    model first that is far too slow for the step; the latency target is a requirement), or the best
+    rank overall when none is; fallback = another candidate on *another provider*, preferring, in
+    this order, one whose typical latency is known and within ``latency_target_s``, one in other
+    processing regions (when ``different_region``), then the better rank. ``table`` is the
+    shortlist's candidate table (for regions). Introduced in ``06_model_decision_record.ipynb``."""
     if picked.empty:
         raise fail("draft_record()", f"step '{step}'", "no offering passed the hard constraints",
                    "relax a constraint, add offerings to the catalog, or leave the step out (record.steps)")
-    order = picked.assign(_r=picked["rank"].astype(float).fillna(np.inf)).sort_values(["_r", "offering_id"], kind="stable")
+    lat_all = pd.to_numeric(picked["typical_latency_s"], errors="coerce")
+    fast = lat_all.notna() & ((lat_all <= latency_target_s) if latency_target_s is not None else True)
+    order = picked.assign(_r=picked["rank"].astype(float).fillna(np.inf), _fast_d=fast)
+    order = order.sort_values(["_fast_d", "_r", "offering_id"], ascending=[False, True, True], kind="stable")
     default = order.iloc[0]
     others = order.iloc[1:]
     other_prov = others[others["provider"] != default["provider"]].copy()
-    why_d = (f"best shortlist rank ({int(default['rank'])}) among the compared candidates"
-             if pd.notna(default["rank"]) else "first compared candidate (none could be scored)")
+    if pd.isna(default["rank"]):
+        why_d = "first compared candidate (none could be scored)"
+    elif default["_fast_d"] and (order["_r"] < default["_r"]).any():
+        why_d = (f"best shortlist rank ({int(default['rank'])}) among the compared candidates within the "
+                 "latency target (a better-ranked one is too slow or has no speed data)")
+    elif default["_fast_d"]:
+        why_d = f"best shortlist rank ({int(default['rank'])}) among the compared candidates"
+    else:
+        why_d = (f"best shortlist rank ({int(default['rank'])}) among the compared candidates; none is known "
+                 "to meet the latency target")
     if other_prov.empty:
         fb = others.iloc[0] if len(others) else None
         why_f = "no compared candidate on another provider" if fb is not None else "no other candidate"
