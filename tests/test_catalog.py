@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from workbench import WorkbenchError, load_catalog
-from workbench.catalog import summary, write_table
-from workbench.cost import price_of
+from workbench.catalog.load import summary, write_table
+from workbench.costs.request import price_of
 
 MINI = Path(__file__).parent / "fixtures" / "mini_catalog"
 

@@ -9,23 +9,25 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.catalog import load_catalog
-from workbench.cost import (
+from workbench.catalog.load import load_catalog
+from workbench.costs.request import (
     crossing_success_rate,
     expected_attempts,
     monthly_costs,
     price_of,
-    request_cost_for_step,
     request_cost_terms,
     request_cost_usd,
-    step_costs,
-    steps_frame,
     task_success_rate,
     usd_per_success_for,
+)
+from workbench.costs.steps import (
     cost_assumptions,
+    request_cost_for_step,
+    step_costs,
+    steps_frame,
 )
 from workbench.errors import WorkbenchError
-from workbench.scenario import load_scenario, scenario_from_dict
+from workbench.scenario.load import load_scenario, scenario_from_dict
 
 FIXTURE = "tests/fixtures/mini_catalog"
 

@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.benchmarks.cost import cost_row_by_row, synthetic_rows
-from workbench.catalog import load_catalog
+from workbench.bench.cost import cost_row_by_row, synthetic_rows
+from workbench.catalog.load import load_catalog
 from workbench.cli import main
-from workbench.cost import request_cost_usd
+from workbench.costs.request import request_cost_usd
 
 ARGS = ["cost", "tests/fixtures/shortlist/scenario.yaml", "--catalog", "tests/fixtures/shortlist"]
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from workbench.catalog import catalog_from_frames
-from workbench.cost import request_cost_usd
-from workbench.sources.common import per_token_to_per_mtok
+from workbench.catalog.importers.common import per_token_to_per_mtok
+from workbench.catalog.load import catalog_from_frames
+from workbench.costs.request import request_cost_usd
 
 EXCERPT = Path(__file__).parent / "excerpts" / "litellm_cost_excerpt.json"
 ENTRIES = json.loads(EXCERPT.read_text())
@@ -21,7 +21,7 @@ REL = 1e-9
 
 
 def imported_offerings() -> pd.DataFrame:
-    from workbench.sources.litellm import import_litellm
+    from workbench.catalog.importers.litellm import import_litellm
     result = import_litellm(str(EXCERPT), "2026-11-20")
     assert result.counts()["skipped"] == {}, result.skipped
     cat = catalog_from_frames(result.tables)

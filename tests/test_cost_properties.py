@@ -9,8 +9,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.cost import monthly_costs, request_cost_usd
-from workbench.latency import share_within, simulate_latency_s
+from workbench.costs.latency import share_within, simulate_latency_s
+from workbench.costs.request import monthly_costs, request_cost_usd
 
 price = st.floats(0.01, 100.0)
 share = st.floats(0.0, 1.0)

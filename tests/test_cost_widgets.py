@@ -5,10 +5,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.catalog import load_catalog
-from workbench.latency import step_latency_samples
-from workbench.scenario import load_scenario
-from workbench.widgets_cost import COST_CONTROLS, cost_defaults, cost_update, cost_widget, what_if_step
+from workbench.catalog.load import load_catalog
+from workbench.costs.latency import step_latency_samples
+from workbench.scenario.load import load_scenario
+from workbench.ui.cost_widgets import (
+    COST_CONTROLS,
+    cost_defaults,
+    cost_update,
+    cost_widget,
+    what_if_step,
+)
 
 FIXTURE = "tests/fixtures/mini_catalog"
 
@@ -108,7 +114,7 @@ def test_the_widget_recomputes_when_a_slider_moves(setup):
 
 def test_figures_have_a_line_per_option(setup):
     pytest.importorskip("matplotlib")
-    from workbench.plots_cost import break_even_plot, crossing_plot, latency_plot
+    from workbench.ui.cost_plots import break_even_plot, crossing_plot, latency_plot
 
     cat, step = setup
     v = cost_update(cat.offerings, cat.gpus, step, cost_defaults(step, cat.gpus, cat.offerings.iloc[[2]]))

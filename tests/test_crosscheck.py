@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from workbench.catalog import load_catalog
-from workbench.crosscheck import (
+from workbench.catalog.load import load_catalog
+from workbench.errors import WorkbenchError
+from workbench.shortlist.leaderboards import (
     MAX_RANK_GAP,
     benchmark_namespace,
     crosscheck,
@@ -25,7 +26,6 @@ from workbench.crosscheck import (
     spearman_rho,
     stale_scores,
 )
-from workbench.errors import WorkbenchError
 
 FIXTURE = Path(__file__).parent / "fixtures" / "crosscheck"
 AS_OF = "2026-11-20"

@@ -10,10 +10,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from workbench.catalog import load_catalog
-from workbench.diligence import diligence_flags, diligence_for_scenario, diligence_table, licence_terms
+from workbench.catalog.diligence import (
+    diligence_flags,
+    diligence_for_scenario,
+    diligence_table,
+    licence_terms,
+)
+from workbench.catalog.load import load_catalog
 from workbench.errors import WorkbenchError
-from workbench.scenario import load_scenario
+from workbench.scenario.load import load_scenario
 
 FIXTURE = Path(__file__).parent / "fixtures" / "diligence"
 AS_OF = "2026-11-20"

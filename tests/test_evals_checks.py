@@ -2,8 +2,8 @@
 import json
 
 import pytest
-
 from evals_helpers import EXTRACT_SCHEMA, case, golden
+
 from workbench.evals.checks import (
     CheckContext,
     context_for,
@@ -86,8 +86,9 @@ def test_required_facts_pass_case_insensitively_and_with_alternatives():
     c = answer_case(required_facts=["14 days"])
     c = c.__class__(**{**c.__dict__, "checks": ("required_facts",)})
     assert verdict(c, json.dumps({"answer": "Within 14 DAYS of the charge.", "citations": []})).passed
-    from workbench.evals.checks import check_required_facts
     from dataclasses import replace
+
+    from workbench.evals.checks import check_required_facts
     alt = replace(c, expected=replace(c.expected, required_facts=(("fourteen days", "14 days"),)))
     assert check_required_facts(alt, parse_output("answer", '{"answer": "fourteen days", "citations": []}'), CTX).passed
 

@@ -2,8 +2,8 @@
 import json
 
 import pytest
-
 from fake_openai_server import serve, synthetic_model
+
 from workbench.cli import main
 
 CASES = [

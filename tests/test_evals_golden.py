@@ -2,11 +2,21 @@
 import json
 
 import pytest
-
 from evals_helpers import ARTICLES
+
 from workbench.errors import WorkbenchError
-from workbench.evals.golden import cases_from_lines, load_golden, load_help_center, load_schema
-from workbench.evals.prompts import build_prompt, contract_for, support_contract, template_version
+from workbench.evals.golden import (
+    cases_from_lines,
+    load_golden,
+    load_help_center,
+    load_schema,
+)
+from workbench.evals.prompts import (
+    build_prompt,
+    contract_for,
+    support_contract,
+    template_version,
+)
 
 GOOD = {"id": "cls-001", "task": "classify", "input": "charged twice", "context": {"articles": [], "customer": None},
         "expected": {"label": "billing"}, "checks": ["label_exact"], "tags": []}

@@ -7,11 +7,23 @@ import threading
 import time
 
 import pytest
-
 from evals_helpers import case, golden
-from fake_openai_server import malformed, rate_limited, serve, server_error, slow, synthetic_model
+from fake_openai_server import (
+    malformed,
+    rate_limited,
+    serve,
+    server_error,
+    slow,
+    synthetic_model,
+)
+
 from workbench.errors import WorkbenchError
-from workbench.evals.adapters.errors import MalformedResponse, RateLimited, ServerError, Timeout
+from workbench.evals.adapters.errors import (
+    MalformedResponse,
+    RateLimited,
+    ServerError,
+    Timeout,
+)
 from workbench.evals.adapters.openai_compat import (
     EndpointConfig,
     OpenAICompatCandidate,

@@ -2,9 +2,13 @@
 import json
 
 import pytest
-
 from evals_helpers import ARTICLES, case, golden
-from workbench.evals.adapters.rules import RulesCandidate, classify_intent, extract_fields
+
+from workbench.evals.adapters.rules import (
+    RulesCandidate,
+    classify_intent,
+    extract_fields,
+)
 from workbench.evals.golden import Article
 from workbench.evals.prompts import HANDOFF_SENTENCE
 from workbench.evals.runner import run_eval

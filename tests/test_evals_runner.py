@@ -6,15 +6,21 @@ import threading
 import numpy as np
 import pandas as pd
 import pytest
-
 from evals_helpers import case, golden
-from workbench.catalog import load_catalog
+
+from workbench.catalog.load import load_catalog
 from workbench.errors import WorkbenchError
 from workbench.evals.adapters import make_candidate
 from workbench.evals.adapters.base import Completion
 from workbench.evals.adapters.errors import RateLimited
 from workbench.evals.adapters.replay import ReplayCandidate
-from workbench.evals.report import case_costs_usd, failure_table, field_accuracy, success_by, summarize
+from workbench.evals.report import (
+    case_costs_usd,
+    failure_table,
+    field_accuracy,
+    success_by,
+    summarize,
+)
 from workbench.evals.runner import ProgressBar, run_eval, write_results
 
 

@@ -10,8 +10,13 @@ import pytest
 from workbench.evals.adapters.errors import ClientError, RateLimited
 from workbench.evals.adapters.openai_compat import EndpointConfig
 from workbench.evals.adapters.retry import NO_RETRY
-from workbench.evals.fallback import ChainExhausted, CircuitBreaker, FallbackCandidate, endpoint_chain
 from workbench.evals.loopback import Action, LoopbackServer
+from workbench.routing.fallback import (
+    ChainExhausted,
+    CircuitBreaker,
+    FallbackCandidate,
+    endpoint_chain,
+)
 
 MESSAGES = [{"role": "user", "content": "where is my receipt"}]
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
-from workbench.catalog import project_dir
-from workbench.scenario import load_scenario
+from workbench.scenario.load import load_scenario
+from workbench.util import project_dir
 
 GOLDEN = project_dir() / "data" / "golden"
 CASES_FILE = GOLDEN / "support_assistant.jsonl"

@@ -10,9 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.catalog import read_csv_strings
-from workbench.errors import WorkbenchError
-from workbench.latency import (
+from workbench.costs.latency import (
     Z95,
     derive_latency_spreads,
     latency_sigmas,
@@ -25,7 +23,8 @@ from workbench.latency import (
     typical_latency_s,
     typical_ttft_s,
 )
-from workbench.scenario import load_scenario
+from workbench.errors import WorkbenchError
+from workbench.scenario.load import load_scenario
 
 EXCERPT = Path(__file__).parent / "excerpts" / "aa_providers_latency_excerpt.csv"
 
@@ -215,7 +214,8 @@ def test_an_unknown_or_zero_speed_gives_nan_not_infinity():
 def test_a_rows_samples_do_not_depend_on_the_other_rows():
     """Simulating an offering alone or beside others gives it the same p95 (common random numbers)."""
     import numpy as np
-    from workbench.latency import simulate_latency_s
+
+    from workbench.costs.latency import simulate_latency_s
     alone = simulate_latency_s(0.5, 80.0, 200, success_rate=0.9, max_attempts=1, n=5000, seed=3,
                                sigma_ttft=0.3, sigma_tokens_per_s=0.1)
     beside = simulate_latency_s([2.0, 0.5], [20.0, 80.0], 200, success_rate=[0.5, 0.9], max_attempts=[3, 1], n=5000,

@@ -13,9 +13,24 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.catalog import load_catalog
+from workbench.catalog.load import load_catalog
 from workbench.errors import WorkbenchError
-from workbench.mdr import (
+from workbench.mdr.comparison import comparison_frame, comparison_levels
+from workbench.mdr.config import record_config
+from workbench.mdr.draft import (
+    capability_checks,
+    choose_decision,
+    pick_candidates,
+    scenario_to_dict,
+)
+from workbench.mdr.linting import lint
+from workbench.mdr.markdown import (
+    parse_markdown,
+    read_record,
+    record_facts,
+    render_markdown,
+)
+from workbench.mdr.record import (
     COMPARISON_COLUMNS,
     Candidate,
     Evaluation,
@@ -25,22 +40,11 @@ from workbench.mdr import (
     Record,
     StepDecision,
     Trigger,
-    comparison_frame,
-    comparison_levels,
-    lint,
     normalise_text,
-    record_config,
 )
-from workbench.mdr_draft import (
-    capability_checks,
-    choose_decision,
-    draft_record,
-    pick_candidates,
-    scenario_to_dict,
-)
-from workbench.mdr_markdown import parse_markdown, read_record, record_facts, render_markdown
-from workbench.scenario import load_scenario, scenario_from_dict
-from workbench.shortlist import candidates, shortlist
+from workbench.pipeline import draft_record
+from workbench.scenario.load import load_scenario, scenario_from_dict
+from workbench.shortlist.ranking import shortlist
 
 FIX = Path(__file__).parent / "fixtures" / "mdr"
 D = dt.date(2026, 11, 20)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from workbench.cli import main
-from workbench.mdr_markdown import read_record
+from workbench.mdr.markdown import read_record
 
 FIX = Path(__file__).parent / "fixtures" / "mdr"
 SCENARIO = str(FIX / "scenario.yaml")

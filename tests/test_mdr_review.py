@@ -9,13 +9,19 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from workbench.catalog import catalog_from_frames, load_catalog, read_csv_strings
+from workbench.catalog.load import catalog_from_frames, load_catalog, read_csv_strings
+from workbench.catalog.schema import TABLES
 from workbench.errors import WorkbenchError
-from workbench.mdr import Trigger
-from workbench.mdr_draft import draft_record
-from workbench.mdr_review import first_firing, price_change_pct, price_on, price_replay, review_record
-from workbench.scenario import load_scenario
-from workbench.schema import TABLES
+from workbench.mdr.record import Trigger
+from workbench.mdr.review import (
+    first_firing,
+    price_change_pct,
+    price_on,
+    price_replay,
+    review_record,
+)
+from workbench.pipeline import draft_record
+from workbench.scenario.load import load_scenario
 
 FIX = Path(__file__).parent / "fixtures" / "mdr"
 D = dt.date(2026, 11, 20)

@@ -1,7 +1,7 @@
 """The open-source / open-weight / open-washing lesson, on hand-made licence rows (synthetic)."""
 import pandas as pd
 
-from workbench.openness import environment_report, licence_restrictions
+from workbench.catalog.licences import environment_report, licence_restrictions
 
 
 def _models(rows):

@@ -11,7 +11,7 @@ def test_every_public_name_resolves():
 
 
 def test_import_does_not_pull_in_plotting_or_widgets():
-    code = ("import sys, workbench; workbench.load_catalog; workbench.shortlist; "
+    code = ("import sys, workbench; workbench.load_catalog; workbench.shortlist_all; "
             "print('matplotlib' in sys.modules, 'ipywidgets' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]

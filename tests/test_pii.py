@@ -4,7 +4,7 @@ import pytest
 from workbench.errors import WorkbenchError
 from workbench.evals import load_golden
 from workbench.evals.checks import public_contacts
-from workbench.pii import (
+from workbench.routing.pii import (
     PiiConfig,
     detect_pii,
     gold_spans,

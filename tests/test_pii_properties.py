@@ -2,7 +2,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.pii import detect_pii, luhn_valid, redact_pii
+from workbench.routing.pii import detect_pii, luhn_valid, redact_pii
 
 LOCAL = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789._", min_size=1, max_size=8)
 DOMAIN = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)

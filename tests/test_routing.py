@@ -4,25 +4,26 @@ import copy
 
 import pytest
 
-from workbench.catalog import load_catalog
+from workbench.catalog.load import load_catalog
 from workbench.errors import WorkbenchError
 from workbench.evals import load_golden
-from workbench.routing import (
+from workbench.routing.config import routing_config
+from workbench.routing.report import results_for_routes, routing_report, system_costs
+from workbench.routing.router import (
+    explain_routing,
+    prepare_request,
+    route_cases,
+    route_request,
+    routing_accuracy,
+)
+from workbench.routing.signals import (
     Request,
     detect_code,
     detect_language,
     difficulty_signals,
-    explain_routing,
-    prepare_request,
-    results_for_routes,
-    route_cases,
-    route_request,
-    routing_accuracy,
-    routing_config,
-    routing_report,
-    system_costs,
 )
-from workbench.scenario import load_scenario, read_yaml
+from workbench.scenario.load import load_scenario
+from workbench.spec import read_yaml
 
 FIX = "tests/fixtures/routing/"
 LABELS = ("billing", "how_to", "account_access", "other")
@@ -302,7 +303,8 @@ def test_system_costs_human_route_uses_the_steps_escalation_cost(fx):
 # --------------------------------------------------------------------------------------------
 
 def test_tables_of_routes_rules_and_messages(fx):
-    from workbench.routing import route_messages, routes_table, rules_table
+    from workbench.routing.config import routes_table, rules_table
+    from workbench.routing.router import route_messages
     catalog, scenario, _ = fx
     cfg = routing_config(scenario, catalog)
     routes = routes_table(cfg).set_index("route")
@@ -316,7 +318,7 @@ def test_tables_of_routes_rules_and_messages(fx):
 
 
 def test_chain_expectations_prices_and_latencies_from_the_engines(fx):
-    from workbench.routing import chain_expectations
+    from workbench.routing.report import chain_expectations
     catalog, scenario, _ = fx
     cfg = routing_config(scenario, catalog)
     t = chain_expectations(cfg, "cheap", scenario, catalog, "answer").set_index("offering_id")
@@ -348,7 +350,7 @@ def test_task_to_step_map_defaults_to_the_decision_records_golden_tasks(fx):
 
 
 def test_report_paths_are_shown_relative_to_the_project():
-    from workbench.catalog import project_dir
-    from workbench.routing import shown_path
+    from workbench.util import project_dir, shown_path
     assert shown_path(project_dir() / "data" / "scenarios" / "x.yaml") == "data/scenarios/x.yaml"
-    assert shown_path("/elsewhere/x.yaml") == "/elsewhere/x.yaml"
+    assert shown_path("/elsewhere/x.yaml") == "x.yaml"  # no machine paths in reports or records
+    assert shown_path("relative/x.yaml") == "relative/x.yaml"

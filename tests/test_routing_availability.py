@@ -3,12 +3,10 @@ outage simulation against the formula (|sim - formula| < 4 standard errors), and
 costs in latency and money when it serves. Availabilities are low on purpose (0.8, 0.9) so that the
 difference between the models is many standard errors wide."""
 import numpy as np
-import pandas as pd
 import pytest
 
-from workbench.catalog import load_catalog
-from workbench.routing import (
-    Availability,
+from workbench.catalog.load import load_catalog
+from workbench.routing.availability import (
     chain_availability,
     chain_members,
     chain_summary,
@@ -18,6 +16,7 @@ from workbench.routing import (
     simulate_outages,
     with_component,
 )
+from workbench.routing.config import Availability
 
 CAT = load_catalog("tests/fixtures/routing/")
 AV = Availability(providers={"alpha": 0.8, "beta": 0.8}, default_offering=0.9)

@@ -1,10 +1,12 @@
 """The routing dashboard's plain function (by hand), the dashboard driven in code, and the figures."""
 import pytest
 
-from workbench.catalog import load_catalog
-from workbench.routing import routing_config, routing_whatif, trap_curve
-from workbench.scenario import load_scenario
-from workbench.widgets import routing_update, routing_widget
+from workbench.catalog.load import load_catalog
+from workbench.routing.availability import trap_curve
+from workbench.routing.config import routing_config
+from workbench.routing.report import routing_whatif
+from workbench.scenario.load import load_scenario
+from workbench.ui.widgets import routing_update, routing_widget
 
 FIX = "tests/fixtures/routing/"
 CAT = load_catalog(FIX)
@@ -65,10 +67,10 @@ def test_dashboard_driven_in_code():
 
 
 def test_figures_are_returned_not_shown():
+    import pandas as pd
     from matplotlib.figure import Figure
 
-    from workbench.plots import chain_trap_plot, routed_vs_single_plot
-    import pandas as pd
+    from workbench.ui.plots import chain_trap_plot, routed_vs_single_plot
 
     fig = chain_trap_plot(trap_curve([0.99, 0.999, 0.9999]))
     assert isinstance(fig, Figure) and len(fig.axes[0].lines) == 3

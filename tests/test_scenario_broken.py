@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from workbench.errors import WorkbenchError
-from workbench.scenario import load_scenario, scenario_from_dict
+from workbench.scenario.load import load_scenario, scenario_from_dict
 
 HERE = Path(__file__).parent / "broken_scenarios"
 

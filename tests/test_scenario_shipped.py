@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from workbench.scenario import ROLES, list_scenarios, load_scenario
+from workbench.scenario.load import ROLES, list_scenarios, load_scenario
 
 
 def by_name():
@@ -73,8 +73,9 @@ def test_every_step_has_targets_and_a_contract(name):
 def test_every_step_of_every_shipped_scenario_has_candidates_on_the_snapshot():
     # the shipped catalog (data/catalog) is the real snapshot; a scenario whose step no offering can
     # serve would teach nothing
-    from workbench.catalog import load_catalog
-    from workbench.shortlist import candidates, shortlist
+    from workbench.catalog.load import load_catalog
+    from workbench.shortlist.pool import candidates
+    from workbench.shortlist.ranking import shortlist
 
     cat = candidates(load_catalog())
     for path in list_scenarios():

@@ -1,11 +1,11 @@
-"""Scenario views (workbench.workflow) and validating YAML text (scenario_from_text, add_step)."""
+"""Scenario views (workbench.scenario.workflow) and validating YAML text (scenario_from_text, add_step)."""
 from pathlib import Path
 
 import pytest
 
 from workbench.errors import WorkbenchError
-from workbench.scenario import load_scenario, scenario_from_text
-from workbench.workflow import (
+from workbench.scenario.load import load_scenario, scenario_from_text
+from workbench.scenario.workflow import (
     add_step,
     checklist_table,
     constraints_table,

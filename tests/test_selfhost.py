@@ -4,18 +4,15 @@ GPU prices and throughputs here are SYNTHETIC (tests/fixtures/mini_catalog and i
 """
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.catalog import load_catalog
-from workbench.cost import SECONDS_PER_MONTH
-from workbench.errors import WorkbenchError
-from workbench.scenario import load_scenario
-from workbench.selfhost import (
+from workbench.catalog.load import load_catalog
+from workbench.costs.breakeven import break_even_table
+from workbench.costs.request import SECONDS_PER_MONTH
+from workbench.costs.selfhost import (
     SelfHostAssumptions,
     break_even_requests_per_month,
-    break_even_table,
     cost_vs_volume,
     gpu_prices,
     gpus_needed,
@@ -23,6 +20,8 @@ from workbench.selfhost import (
     selfhost_monthly_usd,
     selfhost_parameters,
 )
+from workbench.errors import WorkbenchError
+from workbench.scenario.load import load_scenario
 
 FIXTURE = "tests/fixtures/mini_catalog"
 
@@ -135,7 +134,7 @@ def test_gpu_price_override_and_unknown_gpu():
 
 
 def test_prompt_tokens_count_only_with_a_stated_weight():
-    from workbench.selfhost import gpu_tokens_per_request
+    from workbench.costs.selfhost import gpu_tokens_per_request
     # 250 output, 3,000 input of which 30 % cached, 1.15 attempts: weight 0 -> 1.15 x 250 = 287.5
     assert float(gpu_tokens_per_request(250, 0, 3000, 0, 0.3, 1.15, 0.0)) == pytest.approx(287.5)
     # weight 0.1: + 0.1 x 3,000 x 0.7 = 210 per attempt -> 1.15 x 460 = 529

@@ -9,26 +9,30 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.catalog import catalog_from_frames, load_catalog
-from workbench.cost import step_costs
+from workbench.catalog.load import catalog_from_frames, load_catalog
+from workbench.costs.steps import step_costs
 from workbench.errors import WorkbenchError
-from workbench.scenario import load_scenario, scenario_from_dict
-from workbench.shortlist import (
+from workbench.scenario.load import load_scenario, scenario_from_dict
+from workbench.shortlist.pool import (
     EXCLUDED_COLUMNS,
     RANKED_COLUMNS,
     candidates,
-    leaderboard_top_vs_pick,
-    normalise,
     offering_latency_s,
-    offerings_of,
-    pareto_front,
-    provider_spread,
-    rank_stability,
     request_cost_at_3to1_usd,
-    sample_weights,
+)
+from workbench.shortlist.constraints import with_constraints
+from workbench.shortlist.ranking import (
+    leaderboard_top_vs_pick,
+    offerings_of,
+    provider_spread,
     shortlist,
     shortlist_all,
-    with_constraints,
+)
+from workbench.shortlist.scoring import (
+    normalise,
+    pareto_front,
+    rank_stability,
+    sample_weights,
 )
 
 SYN = "synthetic test row"
@@ -154,7 +158,7 @@ def test_self_hosting_meets_privacy_by_construction_but_needs_gpu_operations():
     cat = make_catalog(offerings=[SELF])
     expected = step_costs(cat.offerings, scen.step(), cat.gpus)["usd_per_attempt"].iloc[0]
     assert row["usd_per_request"] == pytest.approx(expected) and row["scored"]
-    assert row["flags"][0] == ("cost: self-hosted, priced by the self-hosting model (workbench.cost.step_costs): "
+    assert row["flags"][0] == ("cost: self-hosted, priced by the self-hosting model (workbench.costs.request.step_costs): "
                                "1 x L40S for the step's volume of 1,000 requests/month, not a list price")
 
 

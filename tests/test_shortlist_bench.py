@@ -3,9 +3,9 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from workbench.bench import time_case
-from workbench.benchmarks.shortlist import resample_catalog, cases
-from workbench.catalog import load_catalog
+from workbench.bench.harness import time_case
+from workbench.bench.shortlist import cases, resample_catalog
+from workbench.catalog.load import load_catalog
 
 FIXTURE = "tests/fixtures/shortlist"
 

@@ -4,9 +4,11 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.catalog import catalog_from_frames
-from workbench.scenario import scenario_from_dict
-from workbench.shortlist import candidates, pareto_front, rank_stability, shortlist
+from workbench.catalog.load import catalog_from_frames
+from workbench.scenario.load import scenario_from_dict
+from workbench.shortlist.pool import candidates
+from workbench.shortlist.ranking import shortlist
+from workbench.shortlist.scoring import pareto_front, rank_stability
 
 SYN = "synthetic property-test row"
 CHECKLIST = {k: "synthetic" for k in ("task_fit", "quality_bar", "latency_target", "cost_target", "context_needs",

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from workbench.catalog import catalog_from_frames
+from workbench.catalog.importers import import_artificial_analysis
+from workbench.catalog.load import catalog_from_frames
 from workbench.errors import WorkbenchError
-from workbench.sources import import_artificial_analysis
 
 EXCERPT = Path(__file__).parent / "excerpts" / "artificial_analysis_models_excerpt.json"
 AS_OF = "2026-07-31"

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.catalog import load_catalog
+from workbench.catalog.load import load_catalog
 from workbench.cli import main
 
 HERE = Path(__file__).parent / "excerpts"

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from workbench.catalog import catalog_from_frames
+from workbench.catalog.importers import import_litellm
+from workbench.catalog.importers.litellm import model_id_from_key, provider_access_modes
+from workbench.catalog.load import catalog_from_frames
 from workbench.errors import WorkbenchError
-from workbench.sources import import_litellm
-from workbench.sources.litellm import model_id_from_key, provider_access_modes
 
 EXCERPT = Path(__file__).parent / "excerpts" / "litellm_model_prices_excerpt.json"
 AS_OF = "2026-11-20"

@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from workbench.catalog import catalog_from_frames
+from workbench.catalog.importers import import_lmarena
+from workbench.catalog.load import catalog_from_frames
 from workbench.errors import WorkbenchError
-from workbench.sources import import_lmarena
 
 HERE = Path(__file__).parent / "excerpts"
 LEADERBOARD = HERE / "lmarena_leaderboard_text_excerpt.json"

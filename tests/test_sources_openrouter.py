@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from workbench.catalog import catalog_from_frames
+from workbench.catalog.importers import import_openrouter
+from workbench.catalog.importers.openrouter import model_id_from_openrouter
+from workbench.catalog.load import catalog_from_frames
 from workbench.errors import WorkbenchError
-from workbench.sources import import_openrouter
-from workbench.sources.openrouter import model_id_from_openrouter
 
 EXCERPT = Path(__file__).parent / "excerpts" / "openrouter_models_excerpt.json"
 AS_OF = "2026-08-18"

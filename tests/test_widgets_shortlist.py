@@ -2,10 +2,10 @@
 (as notebook 02 does), on the synthetic fixture catalog in tests/fixtures/shortlist."""
 import pytest
 
-from workbench.catalog import load_catalog
-from workbench.scenario import load_scenario
-from workbench.shortlist import candidates
-from workbench.widgets import (
+from workbench.catalog.load import load_catalog
+from workbench.scenario.load import load_scenario
+from workbench.shortlist.pool import candidates
+from workbench.ui.widgets import (
     SHORTLIST_TABLE_COLUMNS,
     shortlist_toggle_changes,
     shortlist_toggles,
@@ -102,7 +102,7 @@ def test_changing_step_resets_weights_and_step_toggles_but_keeps_scenario_toggle
 
 
 def test_dashboard_with_plot_builds_a_figure(cand, scen):
-    from workbench.plots import pareto_plot, stability_plot
+    from workbench.ui.plots import pareto_plot, stability_plot
     dash = shortlist_widget(cand, scen, plot=True)
     fig = pareto_plot(dash.view.result)
     assert fig.axes[0].get_ylabel() == "quality: arena_text"

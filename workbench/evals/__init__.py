@@ -9,13 +9,35 @@ Introduced in ``notebooks/04_golden_dataset_eval.ipynb``.
 """
 from __future__ import annotations
 
-from .adapters import make_candidate
-from .checks import CheckContext, CheckResult, context_for, run_checks, score_output, word_count
-from .golden import (GoldenCase, GoldenSet, case_from_dict, check_matrix, golden_dir, load_golden, load_help_center,
-                     regression_case, tag_counts)
-from .prompts import build_prompt, contract_for, support_contract
-from .report import compare, failure_table, field_accuracy, success_by, summarize
-from .runner import EvalRun, run_eval, write_results
+from workbench.evals.adapters import make_candidate
+from workbench.evals.checks import (
+           CheckContext,
+           CheckResult,
+           context_for,
+           run_checks,
+           score_output,
+           word_count,
+)
+from workbench.evals.golden import (
+           GoldenCase,
+           GoldenSet,
+           case_from_dict,
+           check_matrix,
+           golden_dir,
+           load_golden,
+           load_help_center,
+           regression_case,
+           tag_counts,
+)
+from workbench.evals.prompts import build_prompt, contract_for, support_contract
+from workbench.evals.report import (
+           compare,
+           failure_table,
+           field_accuracy,
+           success_by,
+           summarize,
+)
+from workbench.evals.runner import EvalRun, run_eval, write_results
 
 __all__ = ["load_golden", "load_help_center", "GoldenCase", "GoldenSet", "case_from_dict", "check_matrix", "tag_counts",
            "golden_dir", "regression_case", "build_prompt", "contract_for", "support_contract", "CheckContext",

@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .jsonschema_lite import validate
+from workbench.evals.jsonschema_lite import validate
 
 DEFAULT_ACCOUNT_ID_PATTERN = r"ACCT-\d{6}"
 PII_PATTERNS = {

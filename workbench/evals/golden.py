@@ -21,8 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import Problem, WorkbenchError, did_you_mean, fail
-from .jsonschema_lite import schema_problems
+import pandas as pd
+
+from workbench.errors import Problem, WorkbenchError, did_you_mean, fail
+from workbench.evals.jsonschema_lite import schema_problems
+from workbench.evals.prompts import support_contract
+from workbench.util import project_dir
 
 TASKS = ("classify", "answer", "draft", "extract")
 CHECKS = ("label_exact", "json_schema", "required_facts", "citations", "no_pii_leak", "injection_safe",
@@ -140,7 +144,6 @@ def golden_dir() -> Path:
 
     Taught in ``notebooks/04_golden_dataset_eval.ipynb``.
     """
-    from ..catalog import project_dir
     return project_dir() / "data" / "golden"
 
 
@@ -150,7 +153,6 @@ def display_path(path: str | Path) -> str:
 
     Taught in ``notebooks/04_golden_dataset_eval.ipynb``.
     """
-    from ..catalog import project_dir
     p = Path(path).resolve()
     for base in (Path.cwd().resolve(), project_dir().resolve()):
         try:
@@ -222,7 +224,6 @@ def load_golden(path: str | Path | None = None, help_center: str | Path | None =
 
     Taught in ``notebooks/04_golden_dataset_eval.ipynb``.
     """
-    from .prompts import support_contract
 
     path = Path(path) if path is not None else golden_dir() / "support_assistant.jsonl"
     display = display_path(path)
@@ -466,7 +467,6 @@ def check_matrix(golden: GoldenSet):
 
     Taught in ``notebooks/04_golden_dataset_eval.ipynb``.
     """
-    import pandas as pd
     rows = []
     for task in TASKS:
         cs = [c for c in golden.cases if c.task == task]
@@ -476,7 +476,6 @@ def check_matrix(golden: GoldenSet):
 
 def tag_counts(golden: GoldenSet):
     """Cases per tag, most frequent first (a DataFrame). Taught in ``notebooks/04_golden_dataset_eval.ipynb``."""
-    import pandas as pd
     counts: dict[str, int] = {}
     for c in golden.cases:
         for t in c.tags or ("(none)",):

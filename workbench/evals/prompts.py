@@ -18,6 +18,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from workbench.scenario.load import list_scenarios, load_scenario
+
 HANDOFF_SENTENCE = "I'll pass this to a human agent who can help."
 
 SYSTEM = {
@@ -93,7 +95,6 @@ def support_contract() -> Contract:
 
     Taught in ``notebooks/04_golden_dataset_eval.ipynb``.
     """
-    from ..scenario import list_scenarios, load_scenario
     path = next(p for p in list_scenarios() if p.stem == "support_assistant")
     sc = load_scenario(path)
     labels = next(s.output_contract.labels for s in sc.workflow if s.output_contract.format == "label")

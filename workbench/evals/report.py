@@ -11,8 +11,8 @@ All functions take the ``results`` DataFrame of one or more :class:`~workbench.e
 - :func:`failure_table`: every failed case with the checks it failed and why, for manual review.
 
 Costs come from catalog prices times reported tokens (:func:`case_costs_usd`, through
-:func:`workbench.cost.request_cost_usd`); cost per successful task is
-:func:`workbench.cost.usd_per_success_for` with one attempt per case. Introduced in
+:func:`workbench.costs.request.request_cost_usd`); cost per successful task is
+:func:`workbench.costs.request.usd_per_success_for` with one attempt per case. Introduced in
 ``notebooks/04_golden_dataset_eval.ipynb``.
 """
 from __future__ import annotations
@@ -22,8 +22,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ..cost import request_cost_usd, usd_per_success_for
-from ..tables import _plain
+from workbench.costs.request import request_cost_usd, usd_per_success_for
+from workbench.tables import _plain
 
 
 def case_costs_usd(results: pd.DataFrame, offering: pd.Series | None, free: bool = False) -> tuple[pd.Series, str]:

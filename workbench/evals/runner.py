@@ -4,7 +4,7 @@
 flight), caches every successful completion under ``cache_dir/<candidate>/<case>-<prompt hash>.json``
 so a rerun with the same candidate, case and prompt costs nothing, scores every output with the
 deterministic checks, prices it from the catalog offering's row (through
-:func:`workbench.cost.request_cost_usd`), and returns an :class:`EvalRun` (metadata + one row per
+:func:`workbench.costs.request.request_cost_usd`), and returns an :class:`EvalRun` (metadata + one row per
 case). :func:`write_results` writes it as a results file that ``replay:FILE`` can load again.
 
 An endpoint failure (rate limit, 5xx, timeout, malformed stream) fails that case, with its kind and
@@ -24,13 +24,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import fail
-from ..tables import _plain
-from .adapters.base import Completion
-from .adapters.errors import EndpointError
-from .adapters.replay import RESULTS_FORMAT
-from .checks import context_for, score_output
-from .prompts import build_prompt, contract_for, template_version
+from workbench.errors import fail
+from workbench.evals.adapters.base import Completion
+from workbench.evals.adapters.errors import EndpointError
+from workbench.evals.adapters.replay import RESULTS_FORMAT
+from workbench.evals.checks import context_for, score_output
+from workbench.evals.prompts import build_prompt, contract_for, template_version
+from workbench.evals.report import case_costs_usd
+from workbench.tables import _plain
+from workbench.util import project_dir
 
 RESULT_COLUMNS = ("candidate", "provenance", "case_id", "task", "tags", "prompt_version", "prompt_hash",
                   "stale_prompt", "from_cache", "output", "error_kind", "error", "attempts", "input_tokens",
@@ -44,7 +46,6 @@ def default_cache_dir() -> Path:
 
     Taught in ``notebooks/04_golden_dataset_eval.ipynb``.
     """
-    from ..catalog import project_dir
     return project_dir() / "runs" / "cache"
 
 
@@ -138,7 +139,6 @@ def run_eval(golden, candidate, offering: pd.Series | None = None, concurrency: 
 
     Taught in ``notebooks/04_golden_dataset_eval.ipynb``.
     """
-    from .report import case_costs_usd
 
     cases = list(golden.cases)
     if case_ids is not None:

@@ -5,9 +5,11 @@ into a candidate. Introduced in ``notebooks/04_golden_dataset_eval.ipynb``.
 """
 from __future__ import annotations
 
-from ...errors import did_you_mean, fail
-from .base import PROVENANCES, Candidate, Completion
-from .errors import (
+import os
+
+from workbench.errors import did_you_mean, fail
+from workbench.evals.adapters.base import PROVENANCES, Candidate, Completion
+from workbench.evals.adapters.errors import (
     ClientError,
     ConnectionFailed,
     EndpointError,
@@ -16,7 +18,15 @@ from .errors import (
     ServerError,
     Timeout,
 )
-from .retry import NO_RETRY, RetryPolicy, call_with_retries
+from workbench.evals.adapters.openai_compat import (
+    ENV_BASE_URL,
+    EndpointConfig,
+    OpenAICompatCandidate,
+)
+from workbench.evals.adapters.replay import ReplayCandidate
+from workbench.evals.adapters.retry import NO_RETRY, RetryPolicy, call_with_retries
+from workbench.evals.adapters.rules import RulesCandidate
+from workbench.evals.prompts import contract_for
 
 SPECS = ("rules", "replay:FILE", "openai:MODEL")
 
@@ -30,16 +40,11 @@ def make_candidate(spec: str, golden=None, base_url: str | None = None, environ=
     """
     kind, _, arg = str(spec).partition(":")
     if kind == "rules" and not arg:
-        from ..prompts import contract_for
-        from .rules import RulesCandidate
         return RulesCandidate(golden.articles if golden else {}, contract_for(golden) if golden else None)
     if kind == "replay" and arg:
-        from .replay import ReplayCandidate
         return ReplayCandidate(arg)
     if kind == "openai" and arg:
-        import os
 
-        from .openai_compat import ENV_BASE_URL, EndpointConfig, OpenAICompatCandidate
         env = os.environ if environ is None else environ
         url = base_url or env.get(ENV_BASE_URL) or None
         return OpenAICompatCandidate(EndpointConfig(model=arg, base_url=url, **endpoint), environ=environ)

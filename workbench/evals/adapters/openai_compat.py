@@ -23,9 +23,9 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Callable, Mapping
 from urllib.parse import urlsplit, urlunsplit
 
-from ...errors import fail
-from .base import Completion
-from .errors import (
+from workbench.errors import fail
+from workbench.evals.adapters.base import Completion
+from workbench.evals.adapters.errors import (
     ClientError,
     ConnectionFailed,
     EndpointError,
@@ -34,7 +34,7 @@ from .errors import (
     ServerError,
     Timeout,
 )
-from .retry import RetryPolicy, call_with_retries
+from workbench.evals.adapters.retry import RetryPolicy, call_with_retries
 
 ENV_BASE_URL = "WORKBENCH_BASE_URL"
 ENV_MODEL = "WORKBENCH_MODEL"

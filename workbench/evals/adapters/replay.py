@@ -13,9 +13,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ...errors import Problem, WorkbenchError, fail
-from .base import Completion
-from .errors import EndpointError
+from workbench.errors import Problem, WorkbenchError, fail
+from workbench.evals.adapters.base import Completion
+from workbench.evals.adapters.errors import EndpointError
 
 RESULTS_FORMAT = "workbench-eval-results"
 COMPLETION_KEYS = ("text", "input_tokens", "output_tokens", "reasoning_tokens", "cached_input_tokens", "ttft_s",

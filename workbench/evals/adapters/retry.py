@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable, TypeVar
 
-from .errors import EndpointError, RateLimited
+from workbench.evals.adapters.errors import EndpointError, RateLimited
 
 T = TypeVar("T")
 

@@ -26,9 +26,9 @@ import json
 import re
 import time
 
-from ..checks import PII_PATTERNS
-from ..prompts import HANDOFF_SENTENCE, Contract, support_contract
-from .base import Completion
+from workbench.evals.adapters.base import Completion
+from workbench.evals.checks import PII_PATTERNS
+from workbench.evals.prompts import HANDOFF_SENTENCE, Contract, support_contract
 
 # plain substrings, or regular expressions when they start with "re:"
 KEYWORDS = {

@@ -1,0 +1,171 @@
+"""Model Decision Records (MDR): the record, its comparison table, and the lint that says what is weak.
+
+A record is the chapter's decision written down so that it can be checked later: its status
+(proposed, accepted, superseded), date, deciders and scenario; the chapter's decision matrix; the
+candidates with every number carrying its source and ``as_of``; the decision (a default and a
+fallback per workflow step); the evaluation; the rationale, risks and the exercise's reflections;
+and review triggers a machine can check (:mod:`workbench.mdr.review`).
+
+- :func:`draft_record` (in :mod:`workbench.mdr.draft`) fills every fact from the shortlist, cost,
+  latency and evaluation results; the human parts come from the scenario's ``record:`` block
+  (:func:`record_config` validates it) or from the notebook.
+- :func:`comparison_levels` turns numbers into the exercise's seven low/medium/high columns, each by
+  a stated rule (:data:`COMPARISON_RULES`) and with the number behind it.
+- :func:`lint` lists what is missing or weak in a record.
+- :mod:`workbench.mdr.markdown` renders a record to Markdown (MADR-style front matter) and parses
+  it back; :mod:`workbench.mdr.review` checks the triggers.
+
+Introduced in ``notebooks/06_model_decision_record.ipynb``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from workbench.errors import Problem, WorkbenchError, did_you_mean
+from workbench.mdr.record import (
+    REFLECTION_TITLES,
+    REFLECTIONS,
+    STATUSES,
+    normalise_items,
+    normalise_text,
+)
+from workbench.scenario.load import Scenario
+from workbench.spec import F, _check, _check_mapping
+
+# ------------------------------------------------------------------------------------------------
+# the scenario's `record:` block
+# ------------------------------------------------------------------------------------------------
+
+DEFAULT_TRIGGERS = {
+    "price_change_pct": 20.0,
+    "deprecation_within_days": 90,
+    "volume_factor": 2.0,
+    "age_days": 180,
+    "golden_set_drop_pp": 5.0,
+    "dominated": True,
+}
+TRIGGERS_SPEC = {
+    "price_change_pct": F("float", False, 0.1, 1000,
+                          doc="fire when a decided offering's input or output list price moves by more than this many percent"),
+    "deprecation_within_days": F("int", False, 0, 3650, doc="fire when a decided model is deprecated within this many days"),
+    "volume_factor": F("float", False, 1.0, 1000,
+                       doc="fire when the observed monthly volume exceeds this multiple of the planned volume"),
+    "volume_step": F("str", doc="the step whose monthly volume is watched (default: the first decided step)"),
+    "age_days": F("int", False, 1, 3650, doc="fire when the record is older than this many days"),
+    "golden_set_drop_pp": F("float", False, 0.1, 100,
+                            doc="fire when a decided offering's golden-set success rate drops by more than this "
+                                "many percentage points"),
+    "dominated": F("bool", doc="fire when a new offering beats the default on quality, cost and latency at once"),
+}
+REFLECTIONS_SPEC = {k: F("list[str]", doc=REFLECTION_TITLES[k]) for k in REFLECTIONS}
+FALLBACK_SPEC = {
+    "different_region": F("bool", doc="prefer a fallback whose processing regions differ from the default's"),
+}
+DECISION_SPEC = {"default": F("str", True, doc="offering id of the default"), "fallback": F("str", doc="offering id")}
+RECORD_SPEC = {
+    "title": F("str", doc="the record's title"),
+    "status": F("str", choices=STATUSES),
+    "deciders": F("list[str]", doc="who decides (roles or names)"),
+    "steps": F("list[str]", doc="the workflow steps this record decides (default: all)"),
+    "context": F("str", doc="what the scenario description does not say"),
+    "rationale": F("str", doc="why this default and fallback"),
+    "risks": F("list[str]"),
+    "reflections": F("dict", sub=REFLECTIONS_SPEC),
+    "review_triggers": F("dict", sub=TRIGGERS_SPEC),
+    "candidates": F("map", doc="step -> the offering ids to compare"),
+    "decision": F("map", doc="step -> {default: offering id, fallback: offering id}"),
+    "fallback": F("dict", sub=FALLBACK_SPEC),
+    "second_source": F("str", doc="the scores.csv benchmark used to cross-check quality, e.g. livebench_global_average"),
+    "golden_tasks": F("map", doc="step -> the golden set's task that evaluates it (classify, answer, draft, extract)"),
+}
+GOLDEN_TASKS = ("classify", "answer", "draft", "extract")
+
+
+@dataclass(frozen=True)
+class RecordConfig:
+    """The validated ``record:`` block of a scenario (the human parts of a record and its policies)."""
+
+    title: str = ""
+    status: str = "proposed"
+    deciders: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()
+    context: str = ""
+    rationale: str = ""
+    risks: tuple[str, ...] = ()
+    reflections: dict[str, list[str]] = field(default_factory=dict)
+    triggers: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_TRIGGERS))
+    candidates: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    decision: dict[str, dict[str, str]] = field(default_factory=dict)
+    fallback_different_region: bool = True
+    second_source: str | None = None
+    golden_tasks: dict[str, str] = field(default_factory=dict)
+
+
+def record_config(scenario: Scenario, block: dict | None = None) -> RecordConfig:
+    """Validate a scenario's ``record:`` block (or ``block``) and return a :class:`RecordConfig`.
+
+    Every problem is reported at once with its key path (``record.review_triggers.price_change_pct``)
+    and a did-you-mean hint; step names must be steps of the scenario's workflow. Offering ids are
+    checked against the catalog later, by :func:`workbench.mdr.draft.draft_record`.
+    """
+    data = scenario.record if block is None else block
+    if data is None:
+        return RecordConfig()
+    file = scenario.path
+    problems: list[Problem] = []
+    if not isinstance(data, dict):
+        raise WorkbenchError(Problem(file, "record", "must be a mapping (key: value lines)", "indent the keys below it"))
+    d = _check_mapping(data, RECORD_SPEC, "record", file, problems)
+    steps = [s.name for s in scenario.workflow]
+
+    def check_step(name: Any, path: str) -> bool:
+        if name not in steps:
+            problems.append(Problem(file, path, "no such step in the workflow", did_you_mean(str(name), steps), value=name))
+            return False
+        return True
+
+    for i, s in enumerate(d.get("steps") or []):
+        check_step(s, f"record.steps[{i}]")
+    cands: dict[str, tuple[str, ...]] = {}
+    for step, ids in (d.get("candidates") or {}).items():
+        p = f"record.candidates.{step}"
+        if check_step(step, p):
+            checked = _check(ids, F("list[str]"), p, file, problems)
+            if checked is not None:
+                if not checked:
+                    problems.append(Problem(file, p, "lists no offering", "list the offering ids to compare"))
+                cands[step] = tuple(checked)
+    decision: dict[str, dict[str, str]] = {}
+    for step, dec in (d.get("decision") or {}).items():
+        p = f"record.decision.{step}"
+        if check_step(step, p):
+            checked = _check(dec, F("dict", sub=DECISION_SPEC), p, file, problems)
+            if checked:
+                decision[step] = checked
+    golden: dict[str, str] = {}
+    for step, task in (d.get("golden_tasks") or {}).items():
+        p = f"record.golden_tasks.{step}"
+        if check_step(step, p):
+            if task not in GOLDEN_TASKS:
+                problems.append(Problem(file, p, "not a task of the golden set", did_you_mean(str(task), GOLDEN_TASKS),
+                                        value=task))
+            else:
+                golden[step] = task
+    if problems:
+        raise WorkbenchError(problems)
+    trig = dict(DEFAULT_TRIGGERS)
+    trig.update(d.get("review_triggers") or {})
+    if trig.get("volume_step") is not None:
+        check_step(trig["volume_step"], "record.review_triggers.volume_step")
+        if problems:
+            raise WorkbenchError(problems)
+    refl = {k: normalise_items((d.get("reflections") or {}).get(k)) for k in REFLECTIONS}
+    return RecordConfig(
+        title=d.get("title", ""), status=d.get("status", "proposed"), deciders=tuple(d.get("deciders") or ()),
+        steps=tuple(d.get("steps") or ()), context=normalise_text(d.get("context")),
+        rationale=normalise_text(d.get("rationale")), risks=tuple(normalise_items(d.get("risks"))),
+        reflections=refl, triggers=trig, candidates=cands, decision=decision,
+        fallback_different_region=bool((d.get("fallback") or {}).get("different_region", True)),
+        second_source=d.get("second_source"), golden_tasks=golden,
+    )

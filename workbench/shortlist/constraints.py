@@ -1,0 +1,333 @@
+"""Shortlist: hard constraints with every reason, step-mix pricing beside the 3:1 blend, a normalised
+weighted score, the Pareto frontier and rank stability.
+
+``shortlist(catalog, scenario, step=...)`` takes every offering of the catalog (one row per model x
+provider x access mode) through four stages and returns a :class:`ShortlistResult`:
+
+1. **Hard constraints.** Every constraint is checked on every offering, and an excluded offering
+   lists *all* the constraints it failed, not only the first. An empty cell (an unknown fact) fails
+   a hard requirement with a reason that says "unknown", so the user knows to verify rather than
+   read it as "no". Checks: the step's model type (embedder -> embedding, reranker -> reranker,
+   others -> chat); ``exclude_models`` / ``exclude_providers``; operations (no GPU operations
+   excludes self-hosting; the step's ``access_modes``); privacy (no training on prompts, zero data
+   retention, processing region; provider-level facts from ``providers.csv`` are used where the
+   offering's own cell is empty; a self-hosted offering meets the privacy constraints by
+   construction, since prompts stay on your own machines); licence (commercial use: ``no`` and
+   ``unknown`` fail, ``restricted`` passes with a flag quoting ``license_notes``; fine-tuning when
+   the scenario plans it); platform capabilities the step requires (structured outputs, tool
+   calling, prompt caching, batch API); context and output length; input modalities; deprecation
+   on or before the scenario's horizon (``as_of`` + ``horizon_months``).
+2. **Measurements.** ``usd_per_request`` is :func:`workbench.costs.request.request_cost_for_step` (the
+   step's own token mix: cached share, reasoning, tool turns, batch share, tiers); a self-hosted
+   offering is priced by the cost module's self-hosting model (``request_cost_for_step`` with the
+   catalog's ``gpus``: GPU-months at the step's volume), with a flag saying so; an
+   offering without a price stays NaN (flagged, never free). Beside it,
+   ``usd_per_mtok_blended_3to1`` (the leaderboards' blend) and ``usd_per_request_at_3to1`` (the
+   same request's tokens all priced at that blended rate), and the difference in percent.
+   ``typical_latency_s`` is :func:`offering_latency_s` (the formula of
+   :func:`workbench.costs.latency.typical_latency_s`). ``quality`` is the newest ``scores.csv``
+   row of the step's ``quality_benchmark`` (else the scenario's), with its source, as_of, harness
+   and confidence interval.
+3. **Score.** Each criterion is normalised over the *scored* candidates (those that passed and have
+   every number a positive weight needs), with its direction stated: quality higher is better, cost
+   and latency lower are better; 1 = the best of them, 0 = the worst. ``normalisation="minmax"``
+   is linear min-max; ``"log-minmax"`` takes log10 of cost and latency first (prices span orders of
+   magnitude). ``score`` = sum of weight x norm with the weights divided by their sum (so scaling
+   all weights changes nothing), rounded to 12 decimals; ties go to the cheaper, then by id.
+   A candidate that lacks a number a positive weight needs is **not scored**: it stays in
+   ``ranked`` (it passed the constraints) after the scored ones, with ``rank`` empty and a flag
+   saying what is missing (e.g. "no quality score for lmarena_text_full") -- never a silent 0.
+4. **Pareto and stability.** ``pareto`` marks the candidates no other candidate beats on quality,
+   cost per request and latency at once (computed among the passed candidates with all three
+   known). ``p_first`` / ``p_top3``: the share of weight vectors, drawn from a Dirichlet centred on
+   the chosen weights (``concentration``, ``samples``, ``seed``), under which the candidate ranks
+   first / in the top 3.
+
+The result (a stable contract: cost, routing and decision-record modules read it)
+--------------------------------------------------------------------------------
+``ShortlistResult.ranked`` columns, in this order (:data:`RANKED_COLUMNS`): ``rank`` (1 = best,
+empty when not scored), ``offering_id``, ``model_id``, ``name``, ``provider``, ``access_mode``,
+``openness``, ``score`` (0..1), ``quality``, ``quality_benchmark``, ``quality_source``,
+``quality_as_of``, ``quality_harness``, ``quality_ci_low``, ``quality_ci_high``,
+``usd_per_request``, ``usd_per_mtok_blended_3to1``, ``usd_per_request_at_3to1``,
+``diff_vs_3to1_pct``, ``typical_latency_s``, ``ttft_s``, ``output_tokens_per_s``,
+``speed_source``, ``speed_as_of``, ``norm_quality``, ``norm_cost``, ``norm_latency`` (0..1, 1 =
+best), ``pareto`` (bool), ``p_first``, ``p_top3`` (0..1; empty when not scored), ``scored``
+(bool), ``flags`` (list of str: a number that is unknown and whether that keeps the candidate from
+being scored, a self-hosted price that comes from the self-hosting model, a typical latency already
+above the step's ``ttft_s``/``total_s`` target, a restricted licence), ``source``, ``as_of`` (the
+offering row's provenance).
+
+``ShortlistResult.excluded`` columns (:data:`EXCLUDED_COLUMNS`): ``offering_id``, ``model_id``,
+``name``, ``provider``, ``access_mode``, ``failed`` (list of constraint keys, see
+:data:`CONSTRAINT_KEYS`), ``reasons`` (list of str, every failed constraint), ``n_reasons``,
+``quality``, ``usd_per_request``, ``typical_latency_s``, ``output_tokens_per_s``, ``ttft_s``.
+
+Introduced in ``notebooks/02_shortlist_from_leaderboards.ipynb``.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from workbench.errors import Problem, WorkbenchError, did_you_mean
+from workbench.scenario.load import Constraints, Scenario, Step, StepConstraints
+from workbench.shortlist.pool import CAPABILITIES, CAPABILITY_WORDS, Candidates
+
+# --------------------------------------------------------------------------------------------
+# hard constraints: every check on every row, vectorised
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Check:
+    key: str
+    mask: np.ndarray          # True where the offering fails
+    messages: object          # one str for all failing rows, or an object array aligned with the rows
+
+
+def _lit(text) -> str:
+    """Text made safe to put inside a ``str.format`` template."""
+    return str(text).replace("{", "{{").replace("}", "}}")
+
+
+def _messages(n: int, mask: np.ndarray, values: pd.Series | np.ndarray, template: str) -> np.ndarray:
+    """Per-row messages for failing rows only: ``template.format(v)`` for each distinct value."""
+    out = np.full(n, None, dtype=object)
+    if not mask.any():
+        return out
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object)[mask], use_na_sentinel=False)
+    texts = np.empty(len(uniques), dtype=object)
+    texts[:] = [template.format(v) for v in uniques]  # one format per distinct value, not per row
+    out[mask] = texts[codes]
+    return out
+
+
+def _tri_check(key: str, yes: np.ndarray, known: np.ndarray, want_yes: bool, msg_no: str, msg_unknown: str,
+               exempt: np.ndarray | None = None) -> _Check:
+    bad = known & (yes != want_yes)
+    unknown = ~known
+    if exempt is not None:
+        bad, unknown = bad & ~exempt, unknown & ~exempt
+    msgs = np.full(len(yes), msg_no, dtype=object)  # object, not numpy unicode: no copy of long strings
+    msgs[unknown] = msg_unknown
+    return _Check(key, bad | unknown, msgs)
+
+
+def _step_path(scenario: Scenario, step: Step) -> str:
+    for i, s in enumerate(scenario.workflow):
+        if s.name == step.name:
+            return f"workflow[{i}]"
+    return f"step '{step.name}'"
+
+
+def constraint_checks(c: Candidates, scenario: Scenario, step: Step) -> list[_Check]:
+    """Every hard constraint of the scenario and step, each as a fail mask over ``c.table`` with its
+    reason(s) (rules in the module docstring). Used by :func:`shortlist`; the order is
+    :data:`CONSTRAINT_KEYS`."""
+    n = len(c)
+    sc: Constraints = scenario.constraints
+    con: StepConstraints = step.constraints
+    path = _step_path(scenario, step)
+    checks: list[_Check] = []
+    mode = c.array("access_mode")
+    selfh = mode == "self-hosted"
+
+    # model type the role needs
+    mtype = c.array("model_type")
+    need = step.model_type
+    bad = mtype != need
+    article = {"embedding": "an embedding", "chat": "a chat", "reranker": "a reranker"}
+    checks.append(_Check("model_type", bad, _messages(
+        n, bad, pd.Series(mtype, dtype=object).map(article).to_numpy(dtype=object),
+        "model type: {} model; step '" + _lit(step.name) + f"' (role {step.role}) needs {article[need]} model")))
+
+    # the scenario's own exclusions
+    if sc.exclude_models:
+        bad = np.isin(c.array("model_id"), [m.lower() for m in sc.exclude_models] + list(sc.exclude_models))
+        checks.append(_Check("exclude_models", bad, "excluded by the scenario: model listed in constraints.exclude_models"))
+    if sc.exclude_providers:
+        bad = np.isin(c.array("provider"), [p.lower() for p in sc.exclude_providers] + list(sc.exclude_providers))
+        checks.append(_Check("exclude_providers", bad,
+                             "excluded by the scenario: provider listed in constraints.exclude_providers"))
+
+    # operations
+    if not sc.gpu_operations:
+        checks.append(_Check("gpu_operations", selfh,
+                             "operations: self-hosting needs GPU operations, and the team runs none "
+                             "(constraints.gpu_operations: false)"))
+    allowed = tuple(con.access_modes)
+    bad = ~np.isin(mode, allowed)
+    checks.append(_Check("access_modes", bad, _messages(
+        n, bad, mode, "operations: access mode '{}' is not allowed for this step ("
+        + _lit(f"{path}.constraints.access_modes: {', '.join(allowed)})"))))
+
+    # privacy (self-hosted: prompts never leave your machines)
+    if sc.no_training_on_prompts:
+        yes, known = c.tri("trains_on_data")
+        checks.append(_tri_check(
+            "no_training_on_prompts", yes, known, False,
+            "privacy: the provider may train on prompts by default (trains_on_data: yes), and the scenario "
+            "forbids it (constraints.no_training_on_prompts)",
+            "privacy: unknown whether the provider trains on prompts (trains_on_data is empty in offerings.csv "
+            "and providers.csv): verify its data-usage policy", exempt=selfh))
+    if sc.zero_data_retention:
+        yes, known = c.tri("zero_data_retention")
+        checks.append(_tri_check(
+            "zero_data_retention", yes, known, True,
+            "privacy: no zero-data-retention option (zero_data_retention: no), and the scenario requires one "
+            "(constraints.zero_data_retention)",
+            "privacy: zero data retention unknown (zero_data_retention is empty in offerings.csv and "
+            "providers.csv): ask the provider", exempt=selfh))
+    if sc.regions:
+        wanted = [r.lower() for r in sc.regions]
+        known = c.known("regions")
+        ok = np.zeros(n, dtype=bool)
+        for r in wanted:
+            ok |= c.has_item("regions", r)
+        bad = known & ~ok & ~selfh
+        unknown = ~known & ~selfh
+        msgs = _messages(n, bad, c.array("regions"),
+                         "privacy: processes data in {}, none of the allowed regions " + _lit(", ".join(wanted))
+                         + " (constraints.regions)")
+        msgs[unknown] = ("privacy: processing region unknown (regions is empty in offerings.csv and providers.csv): "
+                         "verify where the provider processes data")
+        checks.append(_Check("regions", bad | unknown, msgs))
+
+    # licence
+    if sc.commercial_use:
+        cu = c.array("commercial_use")
+        no = cu == "no"
+        unknown = pd.isna(cu) | (cu == "unknown")
+        msgs = _messages(n, no, c.array("license"), "licence: {} does not allow commercial use (commercial_use: no)")
+        msgs[unknown] = ("licence: commercial use unknown (commercial_use: unknown): read the licence before "
+                         "relying on it")
+        checks.append(_Check("commercial_use", no | unknown, msgs))
+    if sc.fine_tuning:
+        yes, known = c.tri("fine_tuning")
+        checks.append(_tri_check(
+            "fine_tuning", yes, known, True,
+            "licence: fine-tuning is not allowed (fine_tuning: no), and the scenario plans it (constraints.fine_tuning)",
+            "licence: unknown whether fine-tuning is allowed (fine_tuning is empty in models.csv): check the licence "
+            "or the provider's terms"))
+
+    # platform capabilities the step requires
+    for cap in CAPABILITIES:
+        if getattr(con, cap):
+            yes, known = c.tri(cap)
+            word = CAPABILITY_WORDS[cap]
+            checks.append(_tri_check(
+                cap, yes, known, True,
+                f"platform: no {word} ({cap}: no), and the step requires it ({path}.constraints.{cap})",
+                f"platform: {word} unknown ({cap} is empty in offerings.csv): check the provider's documentation"))
+
+    # context and output length: the explicit minimum, or what the token mix needs if larger;
+    # an unknown limit fails only an explicit requirement
+    tok = step.tokens
+    for key, col, explicit, used, what in (
+            ("context_tokens", "context_tokens", con.min_context_tokens,
+             tok.input + tok.output + tok.reasoning, "context window"),
+            ("output_tokens", "max_output_tokens", con.min_output_tokens, tok.output + tok.reasoning, "output limit")):
+        need_tokens = max(explicit or 0, used)
+        if need_tokens <= 0:
+            continue
+        have = c.number(col)
+        short = ~np.isnan(have) & (have < need_tokens)
+        unknown = np.isnan(have) if explicit else np.zeros(n, dtype=bool)
+        why = (f"{path}.constraints.min_{'context' if key == 'context_tokens' else 'output'}_tokens: {explicit:,}"
+               if explicit and explicit >= used else f"the step's token mix uses {used:,}")
+        msgs = _messages(n, short, have, what.split()[0] + ": {:,.0f} tokens" + _lit(f" < {need_tokens:,} needed ({why})"))
+        msgs[unknown] = f"{what.split()[0]}: {what} unknown ({col} is empty); the step needs {need_tokens:,} tokens ({why})"
+        checks.append(_Check(key, short | unknown, msgs))
+
+    # input modalities (an unknown list fails only a need beyond text)
+    mods_needed = [m for m in con.modalities]
+    known = c.known("input_modalities")
+    missing = np.zeros(n, dtype=bool)
+    for mname in mods_needed:
+        missing |= known & ~c.has_item("input_modalities", mname)
+    beyond_text = [m for m in mods_needed if m != "text"]
+    unknown = ~known if beyond_text else np.zeros(n, dtype=bool)
+    msgs = _messages(n, missing, c.array("input_modalities"),
+                     "modality: accepts {}" + _lit(f"; the step needs {', '.join(mods_needed)}"))
+    msgs[unknown] = f"modality: input modalities unknown (input_modalities is empty); the step needs {', '.join(mods_needed)}"
+    checks.append(_Check("modalities", missing | unknown, msgs))
+
+    # deprecation on or before the horizon
+    dep = pd.to_datetime(c.table["deprecation_date"])
+    as_of, horizon = pd.Timestamp(scenario.as_of), pd.Timestamp(scenario.horizon_date)
+    gone = (dep <= as_of).to_numpy(dtype=bool)
+    soon = ((dep > as_of) & (dep <= horizon)).to_numpy(dtype=bool)
+    dep_txt = dep.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+    msgs = _messages(n, gone, dep_txt, "deprecation: already retired on {}" + f" (scenario as_of {scenario.as_of})")
+    msgs[soon] = _messages(n, soon, dep_txt, "deprecation: retires on {}" + f", on or before the horizon "
+                           f"{scenario.horizon_date} (as_of + horizon_months: {scenario.horizon_months})")[soon]
+    checks.append(_Check("deprecation", gone | soon, msgs))
+    return checks
+
+
+
+
+def _collect(checks: list[_Check], n: int) -> tuple[np.ndarray, list[list[str]], list[list[str]]]:
+    """(fails_any, keys per failing row, messages per failing row), rows in table order."""
+    if not checks:
+        return np.zeros(n, dtype=bool), [], []
+    matrix = np.column_stack([ch.mask for ch in checks])
+    rows, cols = np.nonzero(matrix)  # row-major: grouped by row, checks in order
+    msgs = np.empty(len(rows), dtype=object)
+    keys = np.array([ch.key for ch in checks], dtype=object)[cols]
+    for j, ch in enumerate(checks):
+        sel = cols == j
+        msgs[sel] = ch.messages if isinstance(ch.messages, str) else ch.messages[rows[sel]]
+    fails = matrix.any(axis=1)
+    ends = np.cumsum(matrix.sum(axis=1)[fails]).tolist()
+    starts = [0] + ends[:-1]
+    keys_l, msgs_l = keys.tolist(), msgs.tolist()  # slicing Python lists: one cheap step per excluded row
+    return fails, [keys_l[a:b] for a, b in zip(starts, ends)], [msgs_l[a:b] for a, b in zip(starts, ends)]
+
+
+def _constraint_stage(c: Candidates, scenario: Scenario, step: Step):
+    """:func:`constraint_checks` collected per row, cached on the candidate table by everything the
+    checks read (a dashboard moves the weights far more often than the constraints)."""
+    key = ("constraints", scenario.constraints, step.constraints, step.tokens, step.role, step.name,
+           _step_path(scenario, step), scenario.as_of, scenario.horizon_months)
+    if key not in c._arrays:
+        if sum(1 for k in c._arrays if isinstance(k, tuple) and k[0] == "constraints") >= 64:
+            for k in [k for k in c._arrays if isinstance(k, tuple) and k[0] == "constraints"]:
+                del c._arrays[k]
+        c._arrays[key] = _collect(constraint_checks(c, scenario, step), len(c))
+    return c._arrays[key]
+
+
+# --------------------------------------------------------------------------------------------
+# what-if: change constraints without editing the YAML
+# --------------------------------------------------------------------------------------------
+
+SCENARIO_TOGGLES = tuple(f.name for f in dataclasses.fields(Constraints))
+STEP_TOGGLES = tuple(f.name for f in dataclasses.fields(StepConstraints))
+
+
+def with_constraints(scenario: Scenario, step: str | None = None, **changes) -> Scenario:
+    """A copy of ``scenario`` with some constraints changed: scenario-wide keys
+    (:data:`SCENARIO_TOGGLES`, e.g. ``zero_data_retention=True``) and the named step's keys
+    (:data:`STEP_TOGGLES`, e.g. ``structured_outputs=None`` to drop a requirement). The file is not
+    touched. A key that is neither is an error with a suggestion. Used by the shortlist widget;
+    introduced in ``02_shortlist_from_leaderboards.ipynb``.
+    """
+    st = scenario.step(step)
+    sc_changes = {k: v for k, v in changes.items() if k in SCENARIO_TOGGLES}
+    st_changes = {k: v for k, v in changes.items() if k in STEP_TOGGLES and k not in SCENARIO_TOGGLES}
+    unknown = [k for k in changes if k not in SCENARIO_TOGGLES and k not in STEP_TOGGLES]
+    if unknown:
+        raise WorkbenchError([Problem("with_constraints()", k, "unknown constraint",
+                                      did_you_mean(k, SCENARIO_TOGGLES + STEP_TOGGLES)) for k in unknown])
+    for k in ("regions", "exclude_providers", "exclude_models", "modalities", "access_modes"):
+        for d in (sc_changes, st_changes):
+            if k in d and d[k] is not None and not isinstance(d[k], tuple):
+                d[k] = tuple(d[k])
+    new_step = dataclasses.replace(st, constraints=dataclasses.replace(st.constraints, **st_changes))
+    workflow = tuple(new_step if s.name == st.name else s for s in scenario.workflow)
+    return dataclasses.replace(scenario, constraints=dataclasses.replace(scenario.constraints, **sc_changes),
+                               workflow=workflow)
