@@ -158,7 +158,7 @@ def test_self_hosting_meets_privacy_by_construction_but_needs_gpu_operations():
     cat = make_catalog(offerings=[SELF])
     expected = step_costs(cat.offerings, scen.step(), cat.gpus)["usd_per_attempt"].iloc[0]
     assert row["usd_per_request"] == pytest.approx(expected) and row["scored"]
-    assert row["flags"][0] == ("cost: self-hosted, priced by the self-hosting model (workbench.costs.request.step_costs): "
+    assert row["flags"][0] == ("cost: self-hosted, priced by the self-hosting model (workbench.costs.steps.step_costs): "
                                "1 x L40S for the step's volume of 1,000 requests/month, not a list price")
 
 

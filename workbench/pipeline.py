@@ -1,21 +1,5 @@
-"""Draft a Model Decision Record from the analysis: every fact from the shortlist, cost, latency,
-cross-check, licence due diligence and evaluation results, each with its source and date; the human
-parts (deciders, rationale, risks, reflections, trigger thresholds) from the scenario's ``record:``
-block (:func:`workbench.mdr.record_config`) or from arguments.
-
-How candidates and the decision are chosen (stated rules, overridable in ``record:``):
-
-- candidates per step (:func:`pick_candidates`), from the step's shortlist in rank order, each a
-  different model: the best *managed API model* (a closed model on a managed API), the best
-  *open-weight option* (an open-weight or open-source model, any access mode that passed the
-  constraints), and the best *cheaper model* (a lower USD per request than the first); if a kind is
-  missing, the next best-ranked model fills the slot ("next best ranked"); when all picks share one
-  provider, the best offering on another provider joins them. ``record.candidates.<step>`` pins them instead.
-- the default is the compared candidate with the best shortlist rank; the fallback is the next best
-  on *another provider*, preferring other processing regions (``record.fallback.different_region``).
-  ``record.decision.<step>`` pins them instead.
-
-Introduced in ``notebooks/06_model_decision_record.ipynb``.
+"""The decision end to end: scenario + catalog -> shortlists -> costs and latency -> evaluations ->
+a drafted :class:`~workbench.mdr.record.Record`. Taught in ``notebooks/06_model_decision_record.ipynb``.
 """
 from __future__ import annotations
 

@@ -1,13 +1,6 @@
-"""Scenarios: what the product needs, as a YAML file the workbench can check.
-
-A scenario holds the chapter's first-pass checklist (ten questions answered in prose), the hard
-constraints that apply to every step (privacy, licence, operations), the scoring weights, and the
-workflow broken into steps. Each step has a role, a monthly volume, a token mix, latency targets, an
-output contract, step-level hard constraints, and the reliability assumptions the cost model uses.
-
-``load_scenario(path)`` reads it with ``yaml.safe_load`` and reports every problem at once with its
-key path (``workflow[2].latency.p95_s``) and the closest valid key. Introduced in
-``notebooks/01_requirements_and_roles.ipynb``.
+"""One field-spec validator for YAML and CSV inputs: each field's type, whether it is required, its
+allowed values and range, checked with people-first messages (the key path, the closest valid key,
+the fix); and the one safe YAML reader every file goes through.
 """
 from __future__ import annotations
 

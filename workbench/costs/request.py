@@ -172,7 +172,7 @@ def price_of(catalog, offering_id: str, input_tokens: int, output_tokens: int, *
     if np.isnan(usd):
         raise fail(catalog.files.get("offerings", catalog.path), f"offering '{offering_id}'",
                    "has no input or output price", "add the list price, or pick a priced offering "
-                   "(self-hosted offerings are priced by workbench.costs.request.step_costs)")
+                   "(self-hosted offerings are priced by workbench.costs.steps.step_costs)")
     return usd
 
 

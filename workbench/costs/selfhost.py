@@ -82,7 +82,7 @@ class SelfHostAssumptions:
         return self.engineer_usd_per_month * self.engineer_share
 
     def rows(self) -> list[tuple[str, object, str]]:
-        """(name, value, unit) of each assumption, for :func:`workbench.costs.request.cost_assumptions`."""
+        """(name, value, unit) of each assumption, for :func:`workbench.costs.steps.cost_assumptions`."""
         return [("utilisation", self.utilisation, "share of assumed GPU throughput at peak"),
                 ("engineer_usd_per_month", self.engineer_usd_per_month, "USD/month, fully loaded (illustrative)"),
                 ("engineer_share", self.engineer_share, "engineers"),

@@ -1,25 +1,6 @@
-"""Cost of a request, a month and a successful task, from catalog prices (USD per million tokens).
-
-One formula, one place, vectorised over offerings (and over offerings x steps):
-
-- :func:`request_cost_terms` / :func:`request_cost_usd`: USD for one *attempt* of one request of a
-  token mix, term by term (input, cache reads, cache writes, output, reasoning, tool-loop re-sends,
-  long-context tier, batch discount);
-- :func:`expected_attempts`, :func:`task_success_rate`: retries with a success probability ``p`` per
-  attempt and a cap of ``n`` attempts;
-- :func:`monthly_costs`: retries, human escalation, monthly cost and cost per successful task;
-- :func:`step_costs`: all of it for every offering x every scenario step, self-hosted offerings
-  priced through :mod:`workbench.costs.selfhost` (GPU-months, never 0 and never a silent NaN).
-
-Which tasks count as successes: a task succeeds automatically when one of its attempts succeeds
-*and* it is not handed to a human. A task that needed a human (``escalation_rate``) is not an
-automated success, even when the model's attempt was fine; its model cost and its escalation cost
-are both paid. A task whose every attempt failed is not a success either; its attempts are paid, and
-with ``failures_escalated=True`` it also goes to a human at ``usd_per_escalation`` (a support desk
-usually works that way: then a more reliable model saves human time, not only tokens).
-
-Introduced in ``notebooks/02_shortlist_from_leaderboards.ipynb`` (token-mix pricing vs the 3:1
-blend) and ``notebooks/03_cost_and_latency.ipynb`` (term by term, retries, escalation, break-even).
+"""The cost formulas applied to workflow steps: one row per offering x step with requests per month, cost
+per attempt, retries, escalation, monthly cost and cost per successful task; self-hosted rows priced
+by :mod:`workbench.costs.selfhost`. Taught in ``notebooks/03_cost_and_latency.ipynb``.
 """
 from __future__ import annotations
 

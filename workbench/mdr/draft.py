@@ -301,13 +301,13 @@ def candidate_facts(catalog: Catalog, scenario: Scenario, step: Step, ranked_row
     f["usd_per_request"] = Fact(_val(ranked_row["usd_per_request"]), _computed(f"the step's token mix at {osrc} prices"),
                                 oday, "computed")
     f["usd_per_month"] = Fact(_val(cost_row["usd_per_month_model"]),
-                              _computed("workbench.costs.request.step_costs, model calls with retries; volume and success "
+                              _computed("workbench.costs.steps.step_costs, model calls with retries; volume and success "
                                         "rate are scenario assumptions"), oday, "computed")
     f["usd_per_month_with_escalations"] = Fact(_val(cost_row["usd_per_month"]),
-                                               _computed("workbench.costs.request.step_costs, model calls plus human "
+                                               _computed("workbench.costs.steps.step_costs, model calls plus human "
                                                          "escalations (scenario assumptions)"), oday, "computed")
     f["cost_per_success_usd"] = Fact(_val(cost_row["usd_per_success"]),
-                                     _computed("workbench.costs.request.step_costs, escalations included"), oday, "computed")
+                                     _computed("workbench.costs.steps.step_costs, escalations included"), oday, "computed")
     f["typical_latency_s"] = Fact(_val(ranked_row["typical_latency_s"]),
                                   _computed(f"median speed from {ssrc} + the scenario's network/retrieval assumptions"),
                                   sday, "computed")

@@ -1,17 +1,5 @@
-"""Render a Model Decision Record to Markdown, parse it back, and write numbered record files.
-
-The Markdown follows MADR 4.0 in spirit: YAML front matter (``status``, ``date``, ``deciders``), a
-numbered title, then sections. People read the prose and the tables; machines read the front matter,
-the prose sections and the fenced ``yaml`` facts block at the end (offering ids, prices with source
-and as_of, quality values, volumes, trigger thresholds and baselines, the scenario itself), so that
-``python -m workbench review`` works from the Markdown file alone. ``parse_markdown(render_markdown(r))
-== r`` for every record (the round trip is tested).
-
-Files are never overwritten: :func:`write_record` takes the next free number in the folder and
-creates the file exclusively. :func:`supersede` is the one permitted edit of an existing record: it
-changes the old record's ``status`` to ``superseded``, adds a ``superseded-by`` line to its front
-matter and a link under its title, and leaves every other line as it was.
-Introduced in ``notebooks/06_model_decision_record.ipynb``.
+"""Numbered record files: the next free number, never overwriting, superseding an older record and
+writing the chart beside the Markdown.
 """
 from __future__ import annotations
 

@@ -1,21 +1,5 @@
-"""Model Decision Records (MDR): the record, its comparison table, and the lint that says what is weak.
-
-A record is the chapter's decision written down so that it can be checked later: its status
-(proposed, accepted, superseded), date, deciders and scenario; the chapter's decision matrix; the
-candidates with every number carrying its source and ``as_of``; the decision (a default and a
-fallback per workflow step); the evaluation; the rationale, risks and the exercise's reflections;
-and review triggers a machine can check (:mod:`workbench.mdr.review`).
-
-- :func:`draft_record` (in :mod:`workbench.mdr.draft`) fills every fact from the shortlist, cost,
-  latency and evaluation results; the human parts come from the scenario's ``record:`` block
-  (:func:`record_config` validates it) or from the notebook.
-- :func:`comparison_levels` turns numbers into the exercise's seven low/medium/high columns, each by
-  a stated rule (:data:`COMPARISON_RULES`) and with the number behind it.
-- :func:`lint` lists what is missing or weak in a record.
-- :mod:`workbench.mdr.markdown` renders a record to Markdown (MADR-style front matter) and parses
-  it back; :mod:`workbench.mdr.review` checks the triggers.
-
-Introduced in ``notebooks/06_model_decision_record.ipynb``.
+"""Lint for a decision record (what is weak or missing, with a fix) and the record's views for people:
+decisions, facts with their sources, the comparison in long form.
 """
 from __future__ import annotations
 

@@ -1,30 +1,5 @@
-"""Routing and fallbacks: a rule router you can read, its evaluation, and what a fallback chain buys.
-
-**The router.** A scenario's ``routing:`` block names *routes* (the golden set's route names:
-``cheap``, ``strong``, ``private``, ``human``), each served by a catalog offering (or by a person),
-and an ordered list of *rules*. Each rule has conditions (``when:``) on the request (personal data,
-an account ID that is not the sender's, code, length, language, injected instructions, difficulty
-heuristics, the intent label from the classifier step, the task, keywords, a pattern); the first
-rule whose conditions all hold picks the route, else the ``default``. :func:`route_request` returns a
-:class:`Decision` that says which rule fired and why (personal data in the reason is masked). A
-route may redact personal data before its request goes to a managed API
-(:func:`prepare_request`, :mod:`workbench.routing.pii`).
-
-**Evaluation.** :func:`route_cases` routes every golden case; :func:`routing_report` gives routing
-accuracy and a confusion matrix, and the routed system next to each single-model system on the same
-cases: success rate (from the evaluation runner's per-case results), monthly cost (the cost engine,
-:func:`workbench.costs.request.step_costs`, with the scenario's volumes and token mixes) and p95 latency (the
-latency engine, :func:`workbench.costs.latency.simulate_latency_s`, from the catalog's speeds).
-
-**Fallback chains.** :func:`chain_availability` computes the availability of "primary, then
-fallbacks" exactly when members share a provider (or any other component): with independent
-failures it is ``1 - prod(1 - a_i)``; a shared provider's outage takes all its members down at once,
-which :func:`independent_chain_availability` would ignore. :func:`simulate_outages` checks the formula
-by seeded simulation; :func:`fallback_expectations` gives the share of requests each member serves
-and the extra latency and cost when a fallback serves. The runtime chain with its circuit breaker is
-:mod:`workbench.evals.fallback`.
-
-Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``.
+"""Routed vs single model on the golden set: routing accuracy, success, cost per month and p95 latency per
+route, the traffic-mix what-if and chain expectations. Taught in ``notebooks/05_routing_and_fallbacks.ipynb``.
 """
 from __future__ import annotations
 
@@ -88,7 +63,7 @@ def route_shares(decisions: pd.DataFrame, config: RouterConfig) -> pd.DataFrame:
 
 def system_costs(shares: pd.DataFrame, config: RouterConfig, scenario, catalog, selfhost=None) -> pd.DataFrame:
     """Monthly cost of a routed system, per step: ``share`` of the step's requests per route
-    (:func:`route_shares`), each priced by the cost engine (:func:`workbench.costs.request.step_costs`:
+    (:func:`route_shares`), each priced by the cost engine (:func:`workbench.costs.steps.step_costs`:
     the scenario's volume, token mix and retry assumptions, the route offering's list price); a
     human route costs the step's ``usd_per_escalation`` per request. Columns: ``step``, ``route``,
     ``offering_id``, ``share``, ``requests_per_month``, ``usd_per_request``, ``usd_per_month``."""
@@ -193,7 +168,7 @@ def routing_report(golden, config: RouterConfig, scenario, catalog, results: Map
         "success: the route's model passed every deterministic check on the case (evaluation runner results); "
         "a case routed to a person counts as handled (assumption: the agent answers correctly)",
         f"cost: scenario '{scenario.name}' volumes, token mixes and retry assumptions x catalog list prices "
-        "(workbench.costs.request.step_costs); route shares per step from the golden cases "
+        "(workbench.costs.steps.step_costs); route shares per step from the golden cases "
         f"({', '.join(f'{t}->{s}' for t, s in config.steps.items())}); the golden set over-represents hard and "
         "adversarial cases, so real traffic shares differ",
         "latency: p95 of the latency engine's seeded simulation from catalog TTFT and tokens/s (not measured "
@@ -351,7 +326,7 @@ def routing_whatif(config: RouterConfig, scenario, catalog, mix: Mapping[str, fl
 def chain_expectations(config: RouterConfig, route: str, scenario, catalog, step: str,
                        chain: Iterable[str] | None = None) -> pd.DataFrame:
     """:func:`fallback_expectations` for a route's chain (or another ``chain`` of offering ids) on a
-    scenario step: prices from the cost engine (:func:`workbench.costs.request.step_costs`, USD per request)
+    scenario step: prices from the cost engine (:func:`workbench.costs.steps.step_costs`, USD per request)
     and typical latencies from the latency engine (:func:`workbench.costs.latency.latency_table`, seconds,
     NaN where the catalog has no speed). Introduced in ``05_routing_and_fallbacks.ipynb``."""
 

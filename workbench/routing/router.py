@@ -13,7 +13,7 @@ route may redact personal data before its request goes to a managed API
 **Evaluation.** :func:`route_cases` routes every golden case; :func:`routing_report` gives routing
 accuracy and a confusion matrix, and the routed system next to each single-model system on the same
 cases: success rate (from the evaluation runner's per-case results), monthly cost (the cost engine,
-:func:`workbench.costs.request.step_costs`, with the scenario's volumes and token mixes) and p95 latency (the
+:func:`workbench.costs.steps.step_costs`, with the scenario's volumes and token mixes) and p95 latency (the
 latency engine, :func:`workbench.costs.latency.simulate_latency_s`, from the catalog's speeds).
 
 **Fallback chains.** :func:`chain_availability` computes the availability of "primary, then

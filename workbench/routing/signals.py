@@ -1,30 +1,5 @@
-"""Routing and fallbacks: a rule router you can read, its evaluation, and what a fallback chain buys.
-
-**The router.** A scenario's ``routing:`` block names *routes* (the golden set's route names:
-``cheap``, ``strong``, ``private``, ``human``), each served by a catalog offering (or by a person),
-and an ordered list of *rules*. Each rule has conditions (``when:``) on the request (personal data,
-an account ID that is not the sender's, code, length, language, injected instructions, difficulty
-heuristics, the intent label from the classifier step, the task, keywords, a pattern); the first
-rule whose conditions all hold picks the route, else the ``default``. :func:`route_request` returns a
-:class:`Decision` that says which rule fired and why (personal data in the reason is masked). A
-route may redact personal data before its request goes to a managed API
-(:func:`prepare_request`, :mod:`workbench.routing.pii`).
-
-**Evaluation.** :func:`route_cases` routes every golden case; :func:`routing_report` gives routing
-accuracy and a confusion matrix, and the routed system next to each single-model system on the same
-cases: success rate (from the evaluation runner's per-case results), monthly cost (the cost engine,
-:func:`workbench.costs.request.step_costs`, with the scenario's volumes and token mixes) and p95 latency (the
-latency engine, :func:`workbench.costs.latency.simulate_latency_s`, from the catalog's speeds).
-
-**Fallback chains.** :func:`chain_availability` computes the availability of "primary, then
-fallbacks" exactly when members share a provider (or any other component): with independent
-failures it is ``1 - prod(1 - a_i)``; a shared provider's outage takes all its members down at once,
-which :func:`independent_chain_availability` would ignore. :func:`simulate_outages` checks the formula
-by seeded simulation; :func:`fallback_expectations` gives the share of requests each member serves
-and the extra latency and cost when a fallback serves. The runtime chain with its circuit breaker is
-:mod:`workbench.evals.fallback`.
-
-Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``.
+"""Signals the router reads from a request: personal data, code, language, length, difficulty words and
+prompt-injection patterns. Pure functions of the text; taught in ``notebooks/05_routing_and_fallbacks.ipynb``.
 """
 from __future__ import annotations
 

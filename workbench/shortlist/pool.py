@@ -1,69 +1,5 @@
-"""Shortlist: hard constraints with every reason, step-mix pricing beside the 3:1 blend, a normalised
-weighted score, the Pareto frontier and rank stability.
-
-``shortlist(catalog, scenario, step=...)`` takes every offering of the catalog (one row per model x
-provider x access mode) through four stages and returns a :class:`ShortlistResult`:
-
-1. **Hard constraints.** Every constraint is checked on every offering, and an excluded offering
-   lists *all* the constraints it failed, not only the first. An empty cell (an unknown fact) fails
-   a hard requirement with a reason that says "unknown", so the user knows to verify rather than
-   read it as "no". Checks: the step's model type (embedder -> embedding, reranker -> reranker,
-   others -> chat); ``exclude_models`` / ``exclude_providers``; operations (no GPU operations
-   excludes self-hosting; the step's ``access_modes``); privacy (no training on prompts, zero data
-   retention, processing region; provider-level facts from ``providers.csv`` are used where the
-   offering's own cell is empty; a self-hosted offering meets the privacy constraints by
-   construction, since prompts stay on your own machines); licence (commercial use: ``no`` and
-   ``unknown`` fail, ``restricted`` passes with a flag quoting ``license_notes``; fine-tuning when
-   the scenario plans it); platform capabilities the step requires (structured outputs, tool
-   calling, prompt caching, batch API); context and output length; input modalities; deprecation
-   on or before the scenario's horizon (``as_of`` + ``horizon_months``).
-2. **Measurements.** ``usd_per_request`` is :func:`workbench.costs.request.request_cost_for_step` (the
-   step's own token mix: cached share, reasoning, tool turns, batch share, tiers); a self-hosted
-   offering is priced by the cost module's self-hosting model (``request_cost_for_step`` with the
-   catalog's ``gpus``: GPU-months at the step's volume), with a flag saying so; an
-   offering without a price stays NaN (flagged, never free). Beside it,
-   ``usd_per_mtok_blended_3to1`` (the leaderboards' blend) and ``usd_per_request_at_3to1`` (the
-   same request's tokens all priced at that blended rate), and the difference in percent.
-   ``typical_latency_s`` is :func:`offering_latency_s` (the formula of
-   :func:`workbench.costs.latency.typical_latency_s`). ``quality`` is the newest ``scores.csv``
-   row of the step's ``quality_benchmark`` (else the scenario's), with its source, as_of, harness
-   and confidence interval.
-3. **Score.** Each criterion is normalised over the *scored* candidates (those that passed and have
-   every number a positive weight needs), with its direction stated: quality higher is better, cost
-   and latency lower are better; 1 = the best of them, 0 = the worst. ``normalisation="minmax"``
-   is linear min-max; ``"log-minmax"`` takes log10 of cost and latency first (prices span orders of
-   magnitude). ``score`` = sum of weight x norm with the weights divided by their sum (so scaling
-   all weights changes nothing), rounded to 12 decimals; ties go to the cheaper, then by id.
-   A candidate that lacks a number a positive weight needs is **not scored**: it stays in
-   ``ranked`` (it passed the constraints) after the scored ones, with ``rank`` empty and a flag
-   saying what is missing (e.g. "no quality score for lmarena_text_full") -- never a silent 0.
-4. **Pareto and stability.** ``pareto`` marks the candidates no other candidate beats on quality,
-   cost per request and latency at once (computed among the passed candidates with all three
-   known). ``p_first`` / ``p_top3``: the share of weight vectors, drawn from a Dirichlet centred on
-   the chosen weights (``concentration``, ``samples``, ``seed``), under which the candidate ranks
-   first / in the top 3.
-
-The result (a stable contract: cost, routing and decision-record modules read it)
---------------------------------------------------------------------------------
-``ShortlistResult.ranked`` columns, in this order (:data:`RANKED_COLUMNS`): ``rank`` (1 = best,
-empty when not scored), ``offering_id``, ``model_id``, ``name``, ``provider``, ``access_mode``,
-``openness``, ``score`` (0..1), ``quality``, ``quality_benchmark``, ``quality_source``,
-``quality_as_of``, ``quality_harness``, ``quality_ci_low``, ``quality_ci_high``,
-``usd_per_request``, ``usd_per_mtok_blended_3to1``, ``usd_per_request_at_3to1``,
-``diff_vs_3to1_pct``, ``typical_latency_s``, ``ttft_s``, ``output_tokens_per_s``,
-``speed_source``, ``speed_as_of``, ``norm_quality``, ``norm_cost``, ``norm_latency`` (0..1, 1 =
-best), ``pareto`` (bool), ``p_first``, ``p_top3`` (0..1; empty when not scored), ``scored``
-(bool), ``flags`` (list of str: a number that is unknown and whether that keeps the candidate from
-being scored, a self-hosted price that comes from the self-hosting model, a typical latency already
-above the step's ``ttft_s``/``total_s`` target, a restricted licence), ``source``, ``as_of`` (the
-offering row's provenance).
-
-``ShortlistResult.excluded`` columns (:data:`EXCLUDED_COLUMNS`): ``offering_id``, ``model_id``,
-``name``, ``provider``, ``access_mode``, ``failed`` (list of constraint keys, see
-:data:`CONSTRAINT_KEYS`), ``reasons`` (list of str, every failed constraint), ``n_reasons``,
-``quality``, ``usd_per_request``, ``typical_latency_s``, ``output_tokens_per_s``, ``ttft_s``.
-
-Introduced in ``notebooks/02_shortlist_from_leaderboards.ipynb``.
+"""The candidate pool: every offering joined to its model's facts, priced with a step's token mix beside
+the leaderboards' 3:1 blend, with a typical latency. Taught in ``notebooks/02_shortlist_from_leaderboards.ipynb``.
 """
 from __future__ import annotations
 
@@ -190,7 +126,7 @@ class Candidates:
     def measured(self, step: Step) -> dict[str, np.ndarray]:
         """The step's numbers for every row, cached per token mix and latency assumptions (the widget
         changes weights and toggles far more often than the step): ``usd_per_request`` (list price,
-        :func:`workbench.costs.request.request_cost_for_step`), ``usd_per_mtok_blended_3to1``,
+        :func:`workbench.costs.steps.request_cost_for_step`), ``usd_per_mtok_blended_3to1``,
         ``usd_per_request_at_3to1`` and ``typical_latency_s`` (:func:`offering_latency_s`)."""
         key = ("measured", step.tokens, step.latency)
         if key not in self._arrays:

@@ -17,7 +17,7 @@ provider x access mode) through four stages and returns a :class:`ShortlistResul
    the scenario plans it); platform capabilities the step requires (structured outputs, tool
    calling, prompt caching, batch API); context and output length; input modalities; deprecation
    on or before the scenario's horizon (``as_of`` + ``horizon_months``).
-2. **Measurements.** ``usd_per_request`` is :func:`workbench.costs.request.request_cost_for_step` (the
+2. **Measurements.** ``usd_per_request`` is :func:`workbench.costs.steps.request_cost_for_step` (the
    step's own token mix: cached share, reasoning, tool turns, batch share, tiers); a self-hosted
    offering is priced by the cost module's self-hosting model (``request_cost_for_step`` with the
    catalog's ``gpus``: GPU-months at the step's volume), with a flag saying so; an
@@ -334,7 +334,7 @@ def _self_hosted_pricing(c: Candidates, step: Step, passed: np.ndarray, cost: np
     rows = passed & (c.array("access_mode") == "self-hosted") & ~np.isnan(cost)
     if rows.any():
         gpu = pd.Series(c.array("gpu_count"), dtype=object).astype(str) + " x " + pd.Series(c.array("gpu"), dtype=object).astype(str)
-        notes[rows] = ("cost: self-hosted, priced by the self-hosting model (workbench.costs.request.step_costs): "
+        notes[rows] = ("cost: self-hosted, priced by the self-hosting model (workbench.costs.steps.step_costs): "
                        + gpu[rows] + f" for the step's volume of {step.requests_per_month:,} requests/month, "
                        "not a list price").to_numpy(dtype=object)
     return notes
