@@ -26,7 +26,7 @@ _API = {
     "workflow_table": "scenario.workflow",
     # shortlisting (notebook 02); the function ``shortlist`` is workbench.shortlist.shortlist
     "shortlist_all": "shortlist.ranking",
-    "candidates": "shortlist.candidates",
+    "candidates": "shortlist.pool",
     "ShortlistResult": "shortlist.ranking",
     "crosscheck": "shortlist.leaderboards",
     "diligence_table": "catalog.diligence",
