@@ -36,12 +36,12 @@ from workbench.mdr.record import (
     normalise_text,
 )
 from workbench.scenario.load import Scenario
-from workbench.shortlist.pool import candidates as build_candidates
 from workbench.shortlist.leaderboards import (
     crosscheck,
     latest_scores,
     rank_correlations,
 )
+from workbench.shortlist.pool import candidates as build_candidates
 from workbench.shortlist.ranking import shortlist
 from workbench.util import as_date as _day
 from workbench.util import shown_path as _relative

@@ -31,7 +31,7 @@ class F:
     doc: str = ""
 
 
-def _check(value: Any, spec: F, path: str, file: str, problems: list[Problem]) -> Any:
+def check_value(value: Any, spec: F, path: str, file: str, problems: list[Problem]) -> Any:
     """Check one value against its field spec; return the converted value (or None on a problem)."""
     def bad(msg: str, fix: str):
         problems.append(Problem(file, path, msg, fix, value=value if not isinstance(value, (dict, list)) else None))
@@ -43,9 +43,12 @@ def _check(value: Any, spec: F, path: str, file: str, problems: list[Problem]) -
             return bad("must be a mapping (key: value lines)", "indent the keys below it")
         if k == "map" or spec.sub is None:
             return value
-        return _check_mapping(value, spec.sub, path, file, problems)
+        return check_mapping(value, spec.sub, path, file, problems)
     if k.startswith("list"):
         if isinstance(value, str) and k == "list[str]":
+            if "," in value:
+                items = ", ".join(v.strip() for v in value.split(","))
+                return bad("a list written as one text with commas", f"write it as a YAML list: [{items}]")
             value = [value]
         if not isinstance(value, list):
             return bad("must be a list", "write it as '- item' lines or [a, b]")
@@ -53,7 +56,7 @@ def _check(value: Any, spec: F, path: str, file: str, problems: list[Problem]) -
         for i, item in enumerate(value):
             p = f"{path}[{i}]"
             if k == "list[dict]":
-                out.append(_check(item, F("dict", sub=spec.sub), p, file, problems))
+                out.append(check_value(item, F("dict", sub=spec.sub), p, file, problems))
             else:
                 if not isinstance(item, (str, int, float)) or isinstance(item, bool):
                     problems.append(Problem(file, p, "must be a plain text item", "write a word or a quoted string"))
@@ -123,7 +126,7 @@ def _text_number_fix(text: str) -> str:
     return f"remove the quotes: write {shown}"
 
 
-def _check_mapping(data: dict, spec: dict, path: str, file: str, problems: list[Problem]) -> dict:
+def check_mapping(data: dict, spec: dict, path: str, file: str, problems: list[Problem]) -> dict:
     out = {}
     for key, value in data.items():
         p = f"{path}.{key}" if path else str(key)
@@ -134,7 +137,7 @@ def _check_mapping(data: dict, spec: dict, path: str, file: str, problems: list[
             if spec[key].required:
                 problems.append(Problem(file, p, "has no value", f"fill in '{key}' ({spec[key].doc or spec[key].kind})"))
             continue
-        out[key] = _check(value, spec[key], p, file, problems)
+        out[key] = check_value(value, spec[key], p, file, problems)
     for key, f in spec.items():
         if f.required and key not in data:
             p = f"{path}.{key}" if path else key
@@ -142,14 +145,52 @@ def _check_mapping(data: dict, spec: dict, path: str, file: str, problems: list[
     return out
 
 
+MAX_YAML_BYTES = 1_000_000  # scenarios, routing files and records are a few kB; a bigger file is a mistake
+
+
 class _DuplicateKey(Exception):
     def __init__(self, key, mark):
         self.key, self.mark = key, mark
 
 
+MAX_YAML_NODES = 100_000  # values after aliases are expanded; the shipped scenarios have about 1,000
+
+
+class _AliasRefused(Exception):
+    def __init__(self, mark, nodes):
+        self.mark, self.nodes = mark, nodes
+
+
+def _node_count(node, memo: dict) -> int:
+    """Values in a composed YAML node, counting what aliases inside it expand to."""
+    key = id(node)
+    if key not in memo:
+        memo[key] = 1  # a self-referencing node counts once, and cannot loop
+        if isinstance(node, yaml.SequenceNode):
+            memo[key] = 1 + sum(_node_count(n, memo) for n in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            memo[key] = 1 + sum(_node_count(k, memo) + _node_count(v, memo) for k, v in node.value)
+    return memo[key]
+
+
 class _Loader(yaml.SafeLoader):
-    """``safe_load`` semantics, but dates stay text (checked with a key path later) and a key
-    written twice in one mapping is an error instead of silently keeping the last one."""
+    """``safe_load`` semantics, but dates stay text (checked with a key path later), a key written
+    twice in one mapping is an error instead of silently keeping the last one, and aliases (``*name``)
+    may expand the document to at most :data:`MAX_YAML_NODES` values: nested aliases can otherwise turn
+    a small file into gigabytes (the "billion laughs" attack)."""
+
+    def compose_node(self, parent, index):
+        if not hasattr(self, "_wb_nodes"):
+            self._wb_nodes, self._wb_memo = 0, {}
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            target = self.anchors.get(event.anchor)
+            self._wb_nodes += _node_count(target, self._wb_memo) if target is not None else 1
+        else:
+            self._wb_nodes += 1
+        if self._wb_nodes > MAX_YAML_NODES:
+            raise _AliasRefused(self.peek_event().start_mark, self._wb_nodes)
+        return super().compose_node(parent, index)
 
     def construct_mapping(self, node, deep=False):
         seen = set()
@@ -176,8 +217,16 @@ def read_yaml(path: str | Path, what: str = "file") -> Any:
 def parse_yaml(text: str, display: str = "<text>") -> Any:
     """Parse YAML text as :func:`read_yaml` does (safe, duplicate keys and syntax errors reported with
     line and column, ``display`` naming the text in messages)."""
+    size = len(text.encode("utf-8", "replace"))
+    if size > MAX_YAML_BYTES:
+        raise fail(display, "file", f"is {size:,} bytes; YAML inputs are limited to {MAX_YAML_BYTES:,} bytes",
+                   "check that this is the right file; a scenario or record is a few kilobytes")
     try:
         return yaml.load(text, Loader=_Loader)
+    except _AliasRefused as e:
+        raise fail(display, f"line {e.mark.line + 1}, column {e.mark.column + 1}",
+                   f"its aliases (*name) expand to more than {MAX_YAML_NODES:,} values",
+                   "write the values out instead of nesting aliases; a scenario needs a few hundred") from None
     except _DuplicateKey as e:
         raise fail(display, f"line {e.mark.line + 1}", f"key '{e.key}' appears twice in the same mapping",
                    "keep one of them (YAML would silently use the last)") from None
@@ -187,3 +236,8 @@ def parse_yaml(text: str, display: str = "<text>") -> Any:
         reason = getattr(e, "problem", None) or str(e).splitlines()[0]
         raise fail(display, where, f"not valid YAML: {reason}",
                    "check the indentation (spaces, not tabs) and quote text that contains ': ' or starts with a symbol") from None
+
+
+# the names the stages used before the validator was public
+_check = check_value
+_check_mapping = check_mapping

@@ -256,7 +256,7 @@ def _read_yaml(path: Path) -> object:
         raise fail(str(path), "file", "file not found", "pass the curation folder that holds "
                    + ", ".join(CURATION_FILES.values())) from None
     try:
-        return yaml.safe_load(text)
+        return yaml.safe_load(text)  # the maintainer's own files; dates load as dates
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "file"

@@ -77,6 +77,12 @@ from workbench.catalog.load import Catalog
 from workbench.costs.latency import typical_ttft_s
 from workbench.errors import Problem, WorkbenchError, did_you_mean, fail
 from workbench.scenario.load import Scenario, Step
+from workbench.shortlist.constraints import (
+    _constraint_stage,
+    _lit,
+    _messages,
+    _step_path,
+)
 from workbench.shortlist.pool import (
     CONSTRAINT_KEYS,
     CRITERIA,
@@ -86,12 +92,6 @@ from workbench.shortlist.pool import (
     SCORE_DECIMALS,
     Candidates,
     candidates,
-)
-from workbench.shortlist.constraints import (
-    _constraint_stage,
-    _lit,
-    _messages,
-    _step_path,
 )
 from workbench.shortlist.scoring import (
     normalise,

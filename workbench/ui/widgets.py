@@ -24,8 +24,8 @@ from workbench.errors import WorkbenchError
 from workbench.routing.availability import chain_members
 from workbench.routing.report import routing_whatif
 from workbench.scenario.load import Scenario
-from workbench.shortlist.pool import Candidates, candidates
 from workbench.shortlist.constraints import with_constraints
+from workbench.shortlist.pool import Candidates, candidates
 from workbench.shortlist.ranking import ShortlistResult, shortlist
 from workbench.ui.plots import pareto_plot
 
