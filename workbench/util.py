@@ -62,12 +62,20 @@ def data_dir() -> Path:
 
 
 def shown_path(path: str | Path) -> str:
-    """``path`` relative to the project folder when it is inside it (no machine paths in reports)."""
+    """``path`` relative to the project folder (or else the current folder) when it is inside it; else the
+    file name of an absolute path, or the path as given: no machine paths in reports and records."""
     p = Path(path)
+    bases = [Path.cwd()]
     try:
-        return str(p.resolve().relative_to(project_dir().resolve()))
-    except (WorkbenchError, ValueError, OSError):
-        return p.name if p.is_absolute() else str(p)
+        bases.insert(0, project_dir())
+    except WorkbenchError:
+        pass
+    for base in bases:
+        try:
+            return str(p.resolve().relative_to(base.resolve()))
+        except (ValueError, OSError):
+            continue
+    return p.name if p.is_absolute() else str(p)
 
 
 def as_date(v: Any) -> dt.date | None:

@@ -11,7 +11,7 @@ import numpy as np
 from workbench.bench.harness import Case
 from workbench.costs.latency import latency_sigmas, simulate_latency_s
 from workbench.scenario.load import load_scenario
-from workbench.util import project_dir
+from workbench.util import data_dir
 
 SAMPLES = 1_000_000
 GOAL_S = 0.5
@@ -20,7 +20,7 @@ STEP = "answer_with_citations"
 
 def cases(options) -> list[Case]:
     seed = getattr(options, "seed", 7)
-    step = load_scenario(project_dir() / "data" / "scenarios" / "support_assistant.yaml").step(STEP)
+    step = load_scenario(data_dir() / "scenarios" / "support_assistant.yaml").step(STEP)
     s_ttft, s_tps = latency_sigmas()
     t, lat, r = step.tokens, step.latency, step.reliability
 

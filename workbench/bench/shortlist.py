@@ -21,7 +21,7 @@ from workbench.catalog.load import Catalog, load_catalog
 from workbench.scenario.load import load_scenario
 from workbench.shortlist.pool import candidates
 from workbench.ui.widgets import shortlist_toggles, shortlist_update
-from workbench.util import project_dir
+from workbench.util import data_dir
 
 OFFERINGS = 3000
 GOAL_S = 0.050
@@ -60,7 +60,7 @@ def cases(options) -> list[Case]:
         cat = load_catalog(options.catalog)
     else:
         cat = resample_catalog(load_catalog(), OFFERINGS, seed)
-    scenario = load_scenario(project_dir() / "data" / "scenarios" / SCENARIO)
+    scenario = load_scenario(data_dir() / "scenarios" / SCENARIO)
     cand = candidates(cat)
     bench = scenario.step(STEP).quality_benchmark or scenario.quality_benchmark
     has_quality = bench in cand.benchmarks()

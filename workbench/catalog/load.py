@@ -23,7 +23,7 @@ from workbench.catalog.schema import (
     Table,
 )
 from workbench.errors import Problem, WorkbenchError, did_you_mean, fail
-from workbench.util import project_dir
+from workbench.util import data_dir
 
 TRUE_WORDS = {"yes", "true", "1", "y"}
 FALSE_WORDS = {"no", "false", "0", "n"}
@@ -31,7 +31,7 @@ MAX_PROBLEMS_PER_FILE = 200  # enough to fix a file in one pass without flooding
 
 
 def default_catalog_dir() -> Path:
-    return project_dir() / "data" / "catalog"
+    return data_dir() / "catalog"
 
 
 # --------------------------------------------------------------------------------------------

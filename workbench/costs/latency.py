@@ -27,7 +27,7 @@ from workbench.catalog.load import read_csv_strings
 from workbench.costs.request import MINUTES_PER_MONTH, expected_attempts
 from workbench.costs.steps import cross, steps_frame
 from workbench.errors import Problem, WorkbenchError, did_you_mean, fail
-from workbench.util import project_dir
+from workbench.util import data_dir
 
 Z95 = 1.6448536269514722  # standard normal quantile at 0.95: P95/median = exp(Z95 * sigma) for a lognormal
 SPREAD_COLUMNS = ("metric", "statistic", "p5_over_median", "p95_over_median", "lognormal_sigma", "n_rows",
@@ -90,7 +90,7 @@ def derive_latency_spreads(table: pd.DataFrame, source: str, as_of: str, file: s
 
 def spreads_path() -> Path:
     """Where the shipped spreads live: ``data/latency_spreads.csv`` (see ``notebooks/03_cost_and_latency.ipynb``)."""
-    return project_dir() / "data" / "latency_spreads.csv"
+    return data_dir() / "latency_spreads.csv"
 
 
 def load_latency_spreads(path: str | Path | None = None) -> pd.DataFrame:

@@ -26,7 +26,8 @@ import pandas as pd
 from workbench.errors import Problem, WorkbenchError, did_you_mean, fail
 from workbench.evals.jsonschema_lite import schema_problems
 from workbench.evals.prompts import support_contract
-from workbench.util import project_dir
+from workbench.util import data_dir
+from workbench.util import shown_path as display_path
 
 TASKS = ("classify", "answer", "draft", "extract")
 CHECKS = ("label_exact", "json_schema", "required_facts", "citations", "no_pii_leak", "injection_safe",
@@ -144,22 +145,7 @@ def golden_dir() -> Path:
 
     Taught in ``notebooks/04_golden_dataset_eval.ipynb``.
     """
-    return project_dir() / "data" / "golden"
-
-
-def display_path(path: str | Path) -> str:
-    """A path as a person would write it: relative to the current folder or to the project, never
-    an absolute machine path when either applies.
-
-    Taught in ``notebooks/04_golden_dataset_eval.ipynb``.
-    """
-    p = Path(path).resolve()
-    for base in (Path.cwd().resolve(), project_dir().resolve()):
-        try:
-            return str(p.relative_to(base))
-        except ValueError:
-            continue
-    return str(path)
+    return data_dir() / "golden"
 
 
 def load_help_center(folder: str | Path) -> dict[str, Article]:

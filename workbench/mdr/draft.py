@@ -22,7 +22,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -47,7 +46,6 @@ from workbench.mdr.record import (
 )
 from workbench.scenario.load import Scenario, Step
 from workbench.util import as_date as _day
-from workbench.util import project_dir
 
 OPEN = ("open-weight", "open-source")
 PICKED_AS = ("managed API model", "cheaper model", "open-weight option")
@@ -573,16 +571,3 @@ def build_triggers(cfg: RecordConfig, scenario: Scenario, decisions: list[StepDe
                 "quality": c.fact("quality"), "usd_per_request": c.fact("usd_per_request"),
                 "typical_latency_s": c.fact("typical_latency_s"), "as_of": scenario.as_of}))
     return out
-
-
-# ------------------------------------------------------------------------------------------------
-# the draft
-# ------------------------------------------------------------------------------------------------
-
-def _relative(path: str) -> str:
-    """A catalog path as the project names it ('data/catalog'), never a machine path."""
-    p = Path(path)
-    try:
-        return str(p.resolve().relative_to(project_dir().resolve()))
-    except (ValueError, OSError):
-        return p.name if p.is_absolute() else str(p)

@@ -20,7 +20,7 @@ import yaml
 
 from workbench.errors import Problem, WorkbenchError, did_you_mean, fail
 from workbench.spec import F, _check_mapping, _Loader, parse_yaml, read_yaml
-from workbench.util import project_dir
+from workbench.util import data_dir
 
 ROLES = ("generator", "embedder", "reranker", "classifier/router", "reasoning", "code", "vision", "audio", "fallback")
 # the model_type a role needs (others are chat models)
@@ -347,4 +347,4 @@ def scenario_from_text(text: str, display: str = "<text>") -> Scenario:
 
 def list_scenarios() -> list[Path]:
     """The scenario files shipped in data/scenarios/."""
-    return sorted((project_dir() / "data" / "scenarios").glob("*.yaml"))
+    return sorted((data_dir() / "scenarios").glob("*.yaml"))
