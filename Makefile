@@ -1,6 +1,6 @@
 # Two commands do all set-up on a fresh machine with Python 3.11+:
 #   make lab   - create .venv (first use), install, open JupyterLab on notebooks/
-#   make test  - same set-up, then pytest: unit tests + nbval over every notebook
+#   make test  - same set-up, then ruff (lint) and pytest: unit tests + nbval over every notebook
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
@@ -23,6 +23,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/ $(LAB_FLAGS)
 
 test: $(STAMP)
+	$(BIN)/ruff check workbench tests
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

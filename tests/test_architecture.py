@@ -145,7 +145,6 @@ def test_no_import_cycles():
 
 def test_the_checker_sees_an_uphill_import(tmp_path):
     """The check is not vacuous: a costs module importing the shortlist is named, with both files."""
-    fake = dict(MODULES)
     bad = tmp_path / "workbench" / "costs" / "bad.py"
     bad.parent.mkdir(parents=True)
     bad.write_text("from workbench.shortlist.ranking import shortlist\n")

@@ -1,6 +1,7 @@
 """The package's public surface: every advertised name resolves, and importing stays light."""
 import subprocess
 import sys
+from pathlib import Path
 
 import workbench
 
@@ -22,3 +23,14 @@ def test_cli_lists_every_verb():
     verbs = set(build_parser()._subparsers._group_actions[0].choices)
     assert {"catalog", "import", "snapshot", "scenario", "shortlist", "crosscheck", "diligence", "cost", "eval",
             "route", "decide", "review", "bench"} <= verbs
+
+
+def test_the_wheel_lists_every_subpackage_and_bundles_the_data():
+    """pyproject.toml lists packages explicitly (data/ ships as workbench._data); a new subpackage
+    missing from that list would be left out of `pip install .`."""
+    import tomllib
+    root = Path(__file__).resolve().parent.parent
+    cfg = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+    on_disk = {".".join(p.parent.relative_to(root).parts) for p in (root / "workbench").rglob("__init__.py")}
+    assert set(cfg["packages"]) == on_disk | {"workbench._data"}
+    assert cfg["package-dir"]["workbench._data"] == "data"

@@ -13,6 +13,7 @@ from workbench.catalog.load import catalog_from_frames, load_catalog
 from workbench.costs.steps import step_costs
 from workbench.errors import WorkbenchError
 from workbench.scenario.load import load_scenario, scenario_from_dict
+from workbench.shortlist.constraints import with_constraints
 from workbench.shortlist.pool import (
     EXCLUDED_COLUMNS,
     RANKED_COLUMNS,
@@ -20,7 +21,6 @@ from workbench.shortlist.pool import (
     offering_latency_s,
     request_cost_at_3to1_usd,
 )
-from workbench.shortlist.constraints import with_constraints
 from workbench.shortlist.ranking import (
     leaderboard_top_vs_pick,
     offerings_of,

@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 
 from workbench.catalog import snapshot as snap
+from workbench.catalog.curation import display_number, livebench_scores, llm_prices_history, load_curation, vram_gb
 from workbench.catalog.load import load_catalog, summary
 from workbench.catalog.schema import TABLES
 from workbench.catalog.snapshot import build_snapshot, write_snapshot
-from workbench.catalog.curation import display_number, livebench_scores, llm_prices_history, load_curation, vram_gb
 from workbench.cli import main
 from workbench.errors import WorkbenchError
 
