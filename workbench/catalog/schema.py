@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from workbench.vocab import ACCESS_MODES, MODALITIES
+
 # A price per million tokens outside this range is almost always a unit mix-up
 # (a per-token price pasted as per-million gives 1e-6; a per-thousand price gives x1000 too low).
 PRICE_MIN_USD_PER_MTOK = 0.001
 PRICE_MAX_USD_PER_MTOK = 1000.0
 
 OPENNESS = ("closed", "open-weight", "open-source", "unknown")
-ACCESS_MODES = ("managed-api", "hosted-inference", "self-hosted")
 COMMERCIAL_USE = ("yes", "restricted", "no", "unknown")
 # "unknown": the source does not state it (importers never guess); constraint checks treat it as not met.
 MODEL_TYPES = ("chat", "embedding", "reranker")
-MODALITIES = ("text", "image", "audio", "video", "pdf")
 
 
 @dataclass(frozen=True)

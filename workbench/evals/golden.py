@@ -28,8 +28,8 @@ from workbench.evals.jsonschema_lite import schema_problems
 from workbench.evals.prompts import support_contract
 from workbench.util import data_dir
 from workbench.util import shown_path as display_path
+from workbench.vocab import TASKS
 
-TASKS = ("classify", "answer", "draft", "extract")
 CHECKS = ("label_exact", "json_schema", "required_facts", "citations", "no_pii_leak", "injection_safe",
           "max_words", "refusal")
 CASE_KEYS = ("id", "task", "input", "context", "expected", "checks", "tags", "regression_of")

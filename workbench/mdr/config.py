@@ -16,6 +16,7 @@ from workbench.mdr.record import (
 )
 from workbench.scenario.load import Scenario
 from workbench.spec import F, _check, _check_mapping
+from workbench.vocab import TASKS
 
 # ------------------------------------------------------------------------------------------------
 # the scenario's `record:` block
@@ -63,7 +64,7 @@ RECORD_SPEC = {
     "second_source": F("str", doc="the scores.csv benchmark used to cross-check quality, e.g. livebench_global_average"),
     "golden_tasks": F("map", doc="step -> the golden set's task that evaluates it (classify, answer, draft, extract)"),
 }
-GOLDEN_TASKS = ("classify", "answer", "draft", "extract")
+GOLDEN_TASKS = TASKS  # the golden set's task kinds (workbench.vocab)
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ import pandas as pd
 from workbench.errors import Problem, WorkbenchError, did_you_mean, fail
 from workbench.routing.pii import PII_TYPES, PiiConfig, pii_config
 from workbench.spec import F, _check_mapping, read_yaml
+from workbench.vocab import TASKS
 
 GOLDEN_ROUTES = ("cheap", "strong", "private", "human")
-TASKS = ("classify", "answer", "draft", "extract")
 
 
 # --------------------------------------------------------------------------------------------

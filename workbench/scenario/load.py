@@ -21,13 +21,13 @@ import yaml
 from workbench.errors import Problem, WorkbenchError, did_you_mean, fail
 from workbench.spec import F, _check_mapping, _Loader, parse_yaml, read_yaml
 from workbench.util import data_dir
+from workbench.vocab import ACCESS_MODES
 
 ROLES = ("generator", "embedder", "reranker", "classifier/router", "reasoning", "code", "vision", "audio", "fallback")
 # the model_type a role needs (others are chat models)
 ROLE_MODEL_TYPE = {"embedder": "embedding", "reranker": "reranker"}
 # the input modality a role needs beyond text
 ROLE_MODALITY = {"vision": "image", "audio": "audio"}
-ACCESS_MODES = ("managed-api", "hosted-inference", "self-hosted")
 OUTPUT_FORMATS = ("text", "json", "label", "vector", "ranking")
 CHECKLIST_KEYS = ("task_fit", "quality_bar", "latency_target", "cost_target", "context_needs", "output_contract",
                   "privacy_and_compliance", "licensing", "operational_burden", "migration_path")
