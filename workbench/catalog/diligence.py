@@ -90,6 +90,9 @@ LICENCE_TERMS: tuple[LicenceTerms, ...] = (
     LicenceTerms("Apache-2.0", r"apache", "permissive", source=OPEN_LLMS + ": Apache 2.0; apache.org/licenses/LICENSE-2.0"),
     LicenceTerms("MIT", r"^\s*mit(\s+license)?\s*$", "permissive", source=OPEN_LLMS + ": MIT; opensource.org/license/mit"),
     LicenceTerms("BSD", r"\bbsd\b", "permissive", source=OPEN_LLMS + ": BSD-3-Clause"),
+    LicenceTerms("ODC-BY", r"\bodc-by\b", "permissive", source="opendatacommons.org/licenses/by (attribution only)"),
+    LicenceTerms("CC-BY-4.0", r"\bcc[- ]by[- ]4\.0\b", "permissive",
+                 source="creativecommons.org/licenses/by/4.0 (attribution only)"),
 )
 
 FLAG_COLUMNS = ["model_id", "check", "severity", "reason"]

@@ -16,8 +16,8 @@ import sys
 
 import pandas as pd
 
-# Licence names that grant use for any purpose (OSI-approved or equivalent for weights).
-PERMISSIVE = re.compile(r"\b(apache[- ]?2(\.0)?|mit|bsd|odc-by|cc-by-4\.0|cc[- ]by 4\.0)\b", re.I)
+from workbench.catalog.diligence import licence_terms
+
 # What a clause says, by the words it uses. Checked against license + license_notes.
 CLAUSES = (
     ("user-count", re.compile(r"monthly active users|\bmau\b|\d+\s*(m|million)\s+(monthly\s+)?users|user[- ]count", re.I)),
@@ -47,7 +47,7 @@ def licence_restrictions(models: pd.DataFrame) -> pd.DataFrame:
             hits.append("commercial use restricted (see licence)")
         found.append(hits)
     m["restrictions"] = ["; ".join(h) if h else "none found" for h in found]
-    permissive = text.map(lambda t: bool(PERMISSIVE.search(t)))
+    permissive = m["license"].map(lambda name: getattr(licence_terms(name), "kind", None) == "permissive")
     unknown = m["license"].fillna("").str.lower().str.startswith("unknown") | (m["commercial_use"] == "unknown")
     restricted = pd.Series([bool(h) for h in found], index=m.index)
 
