@@ -76,3 +76,13 @@ def test_rules_run_is_free_and_labelled_deterministic():
     assert run.results["passed"].tolist() == [True, True]
     assert run.results["cost_usd"].tolist() == [0.0, 0.0] and run.meta["cost_basis"] == "no model call: 0 USD per case"
     assert run.meta["provenance"] == "deterministic rules" and (run.results["total_s"] > 0).all()
+
+
+def test_the_rule_baseline_uses_the_scenarios_account_id_pattern():
+    """One account-ID pattern: a scenario whose IDs look like 'CUST-12-AB' gets them extracted and
+    refused for another account, by the same rules that use 'ACCT-\\d{6}' by default."""
+    from workbench.evals.adapters.rules import extract_fields
+
+    text = "Hi, I'm on the Pro plan, my account is CUST-12-AB. Please fix my invoice."
+    assert extract_fields(text)["account_id"] is None
+    assert extract_fields(text, account_id_pattern=r"CUST-\d{2}-[A-Z]{2}")["account_id"] == "CUST-12-AB"

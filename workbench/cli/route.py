@@ -50,8 +50,8 @@ def build(args) -> dict:
     results = results_for_routes(config, golden)
     baselines = {}
     if not args.no_rules_baseline:
-        baselines["rules baseline"] = run_eval(golden, make_candidate("rules", golden), use_cache=False,
-                                               progress=False).results
+        rules = make_candidate("rules", golden, account_id_pattern=config.pii.account_id_pattern)
+        baselines["rules baseline"] = run_eval(golden, rules, use_cache=False, progress=False).results
     report = routing_report(golden, config, scenario, catalog, results, baselines=baselines)
     pii_table = pii_detection_table(golden.cases, config.pii)
     return {

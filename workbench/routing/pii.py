@@ -25,13 +25,12 @@ from typing import Iterable
 import pandas as pd
 
 from workbench.errors import Problem, WorkbenchError
-from workbench.evals.checks import PII_PATTERNS
+from workbench.evals.checks import DEFAULT_ACCOUNT_ID_PATTERN, PII_PATTERNS
 from workbench.spec import F, _check_mapping
 
 PII_TYPES = ("email", "account_id", "phone", "card")
 # placeholder prefixes; a placeholder is <PREFIX_n>
 PLACEHOLDER_PREFIX = {"email": "EMAIL", "account_id": "ACCOUNT_ID", "phone": "PHONE", "card": "CARD"}
-DEFAULT_ACCOUNT_ID_PATTERN = r"ACCT-\d{6}"
 MAX_PASSES = 10
 
 

@@ -26,21 +26,24 @@ from workbench.evals.adapters.openai_compat import (
 from workbench.evals.adapters.replay import ReplayCandidate
 from workbench.evals.adapters.retry import NO_RETRY, RetryPolicy, call_with_retries
 from workbench.evals.adapters.rules import RulesCandidate
+from workbench.evals.checks import DEFAULT_ACCOUNT_ID_PATTERN
 from workbench.evals.prompts import contract_for
 
 SPECS = ("rules", "replay:FILE", "openai:MODEL")
 
 
-def make_candidate(spec: str, golden=None, base_url: str | None = None, environ=None, **endpoint):
+def make_candidate(spec: str, golden=None, base_url: str | None = None, environ=None,
+                   account_id_pattern: str | None = None, **endpoint):
     """The candidate a spec names: ``rules`` (needs ``golden`` for its articles), ``replay:FILE``,
-    or ``openai:MODEL`` (``base_url`` or ``$WORKBENCH_BASE_URL``; ``endpoint`` overrides
+    or ``openai:MODEL``; ``account_id_pattern`` is the scenario's ``pii.account_id_pattern`` for the rules (``base_url`` or ``$WORKBENCH_BASE_URL``; ``endpoint`` overrides
     :class:`~.openai_compat.EndpointConfig` fields such as ``timeout_s``, ``max_tokens``).
 
     Taught in ``notebooks/04_golden_dataset_eval.ipynb``.
     """
     kind, _, arg = str(spec).partition(":")
     if kind == "rules" and not arg:
-        return RulesCandidate(golden.articles if golden else {}, contract_for(golden) if golden else None)
+        return RulesCandidate(golden.articles if golden else {}, contract_for(golden) if golden else None,
+                              account_id_pattern or DEFAULT_ACCOUNT_ID_PATTERN)
     if kind == "replay" and arg:
         return ReplayCandidate(arg)
     if kind == "openai" and arg:

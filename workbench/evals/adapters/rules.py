@@ -27,7 +27,7 @@ import re
 import time
 
 from workbench.evals.adapters.base import Completion
-from workbench.evals.checks import PII_PATTERNS
+from workbench.evals.checks import DEFAULT_ACCOUNT_ID_PATTERN, PII_PATTERNS
 from workbench.evals.prompts import HANDOFF_SENTENCE, Contract, support_contract
 
 # plain substrings, or regular expressions when they start with "re:"
@@ -96,7 +96,7 @@ def classify_intent(text: str, labels: tuple[str, ...] = ()) -> str:
     return label if not labels or label in labels else "other"
 
 
-def extract_fields(text: str, labels: tuple[str, ...] = ()) -> dict:
+def extract_fields(text: str, labels: tuple[str, ...] = (), account_id_pattern: str = DEFAULT_ACCOUNT_ID_PATTERN) -> dict:
     """email, account_id, plan and issue_type from ``text`` by regular expressions (None when absent).
 
     Taught in ``notebooks/04_golden_dataset_eval.ipynb``.
@@ -112,7 +112,7 @@ def extract_fields(text: str, labels: tuple[str, ...] = ()) -> dict:
             continue
         email = m.group(0)
         break
-    ids = re.findall(r"ACCT-\d{6}", clean)
+    ids = [m.group(0) for m in re.finditer(account_id_pattern, clean)]
     corrected = re.search(r"\b(typo|sorry|i mean|correction|actually)\b", clean, flags=re.I)
     acct = (ids[-1] if corrected else ids[0]) if ids else None
     plan = None
@@ -163,12 +163,12 @@ def _best_article(case, articles: dict):
     return None if best is None else (best[1], best[2])
 
 
-def _refusal_reason(case) -> str | None:
+def _refusal_reason(case, account_id_pattern: str = DEFAULT_ACCOUNT_ID_PATTERN) -> str | None:
     text = case.input
     if not text.strip():
         return "Could you tell me what you need help with?"
     own = {str(v).lower() for v in (case.customer or {}).values()}
-    others = [m.group(0) for m in re.finditer(r"ACCT-\d{6}", text) if m.group(0).lower() not in own]
+    others = [m.group(0) for m in re.finditer(account_id_pattern, text) if m.group(0).lower() not in own]
     if others:
         return "For privacy reasons I can't share or change details of another account."
     if re.search(PII_PATTERNS["card"], text):
@@ -187,9 +187,11 @@ class RulesCandidate:
     cache_key = None
     provenance = "deterministic rules"
 
-    def __init__(self, articles: dict | None = None, contract: Contract | None = None):
+    def __init__(self, articles: dict | None = None, contract: Contract | None = None,
+                 account_id_pattern: str = DEFAULT_ACCOUNT_ID_PATTERN):
         self.articles = articles or {}
         self.contract = contract or support_contract()
+        self.account_id_pattern = account_id_pattern  # the scenario's pii.account_id_pattern
 
     def describe(self) -> dict:
         return {"candidate": self.name, "adapter": "rules", "provenance": self.provenance,
@@ -207,8 +209,8 @@ class RulesCandidate:
         if case.task == "classify":
             return classify_intent(case.input, labels) if case.input.strip() else "other"
         if case.task == "extract":
-            return json.dumps(extract_fields(case.input, labels))
-        refusal = _refusal_reason(case)
+            return json.dumps(extract_fields(case.input, labels, self.account_id_pattern))
+        refusal = _refusal_reason(case, self.account_id_pattern)
         found = _best_article(case, self.articles)
         if case.task == "answer":
             if refusal or found is None:
