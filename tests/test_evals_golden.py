@@ -125,3 +125,20 @@ def test_prompt_hash_changes_with_the_case_and_version_with_the_template(monkeyp
     before = template_version("classify")
     monkeypatch.setitem(prompts.SYSTEM, "classify", prompts.SYSTEM["classify"] + " Be brief.")
     assert template_version("classify") != before and build_prompt(a).prompt_hash != pa.prompt_hash
+
+
+def test_the_loader_takes_the_case_format_from_the_schema_file():
+    """One definition of a case: the keys, required keys and check names the loader enforces are the
+    JSON schema's, so a key added to the schema is accepted and a key removed is refused."""
+    import json
+
+    from workbench.evals import golden
+
+    schema = json.loads(golden.CASE_SCHEMA_FILE.read_text())
+    assert golden.CASE_KEYS == tuple(schema["properties"])
+    assert golden.REQUIRED_CASE_KEYS == tuple(schema["required"])
+    assert golden.CHECKS == tuple(schema["properties"]["checks"]["items"]["enum"])
+    with pytest.raises(WorkbenchError) as e:
+        golden.case_from_dict({"id": "cls-900", "task": "classify", "input": "hi", "checks": ["label_exact"],
+                               "expected": {"label": "billing"}, "context": {"articles": [], "customer": None}})
+    assert any(p.where == "case, tags" and "required key is missing" in p.message for p in e.value.problems)

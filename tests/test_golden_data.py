@@ -2,7 +2,7 @@
 
 These tests read the JSONL with plain ``json`` (no workbench code in between), so a broken line or a
 case that cannot be scored shows up here first, with the case id in the message. The data card
-(data/golden/README.md) explains the format; case_schema.json states it as JSON Schema.
+(data/golden/README.md) explains the format; workbench/evals/case_schema.json states it as JSON Schema.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from collections import Counter
 
 import pytest
 
+from workbench.evals.golden import CASE_SCHEMA_FILE
 from workbench.scenario.load import load_scenario
 from workbench.util import project_dir
 
@@ -85,14 +86,14 @@ def test_every_case_has_exactly_the_contract_keys():
 
 
 def _case_validator():
-    """case_schema.json, with its reference to extract_schema.json resolved from data/golden/."""
+    """The package's case_schema.json, with its reference to extract_schema.json resolved from data/golden/."""
     jsonschema = pytest.importorskip("jsonschema")  # ships with jupyterlab/nbformat in the venv
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT202012
 
     extract = json.loads((GOLDEN / "extract_schema.json").read_text())
     registry = Registry().with_resource("extract_schema.json", Resource.from_contents(extract, DRAFT202012))
-    return jsonschema.Draft202012Validator(json.loads((GOLDEN / "case_schema.json").read_text()), registry=registry)
+    return jsonschema.Draft202012Validator(json.loads(CASE_SCHEMA_FILE.read_text()), registry=registry)
 
 
 def test_cases_validate_against_the_published_case_schema():

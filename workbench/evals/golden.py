@@ -30,12 +30,16 @@ from workbench.util import data_dir
 from workbench.util import shown_path as display_path
 from workbench.vocab import TASKS
 
-CHECKS = ("label_exact", "json_schema", "required_facts", "citations", "no_pii_leak", "injection_safe",
-          "max_words", "refusal")
-CASE_KEYS = ("id", "task", "input", "context", "expected", "checks", "tags", "regression_of")
-CONTEXT_KEYS = ("articles", "customer")
-EXPECTED_KEYS = ("label", "fields", "required_facts", "allowed_citations", "must_cite", "forbidden", "allowed_pii",
-                 "max_words", "refusal", "route", "pii")
+# The case format is defined once, in case_schema.json beside this module; keys, task kinds and check
+# names below are read from it, so the loader and the published schema cannot drift apart.
+CASE_SCHEMA_FILE = Path(__file__).with_name("case_schema.json")
+CASE_SCHEMA = json.loads(CASE_SCHEMA_FILE.read_text(encoding="utf-8"))
+CASE_KEYS = tuple(CASE_SCHEMA["properties"])
+REQUIRED_CASE_KEYS = tuple(CASE_SCHEMA["required"])
+CONTEXT_KEYS = tuple(CASE_SCHEMA["properties"]["context"]["properties"])
+EXPECTED_KEYS = tuple(CASE_SCHEMA["properties"]["expected"]["properties"])
+CHECKS = tuple(CASE_SCHEMA["properties"]["checks"]["items"]["enum"])
+assert tuple(CASE_SCHEMA["properties"]["task"]["enum"]) == TASKS, "case_schema.json's tasks differ from workbench.vocab.TASKS"
 # what each check reads from "expected" (or needs from the set), so a case that cannot be checked
 # is an error when the file is loaded, not a silent pass when it is scored
 CHECK_NEEDS = {"label_exact": ("label",), "required_facts": ("required_facts",), "max_words": ("max_words",),
@@ -300,7 +304,7 @@ def case_from_dict(obj: Any, file: str = "<memory>", line: int = 0, problems: li
     for k in obj:
         if k not in CASE_KEYS:
             bad(k, "unknown key", did_you_mean(k, CASE_KEYS))
-    for k in ("id", "task", "input", "checks"):
+    for k in REQUIRED_CASE_KEYS:
         if k not in obj:
             bad(k, "required key is missing", f"add \"{k}\" (see data/golden/README.md)")
     cid = obj.get("id")
