@@ -166,7 +166,6 @@ def routing_config(scenario, catalog=None, data: dict | None = None, file: str |
     classifier labels, a task not mapped to a step, an invalid regular expression. The ``pii:``
     block is read by :func:`workbench.routing.pii.pii_config`. Introduced in ``05_routing_and_fallbacks.ipynb``.
     """
-
     file = str(file or getattr(scenario, "path", "<memory>"))
     raw = data if data is not None else getattr(scenario, "routing", None)
     if raw is None:
@@ -176,16 +175,37 @@ def routing_config(scenario, catalog=None, data: dict | None = None, file: str |
         raw = raw["routing"]
     if not isinstance(raw, dict):
         raise fail(file, "routing", "must be a mapping (key: value lines)", "indent routes:, rules: and default: below it")
-    top, route_spec, F = _spec()
+    top, route_spec, _ = _spec()
     problems: list[Problem] = []
     d = _check_mapping(raw, top, "routing", file, problems)
     offering_ids = set(catalog.offerings["offering_id"]) if catalog is not None else None
     providers = set(catalog.offerings["provider"]) if catalog is not None else None
+    routes = _routes(d, route_spec, offering_ids, file, problems)
+    rules = _rules(d, routes, _classifier_labels(scenario), file, problems)
+    default = d.get("default")
+    if default is not None and routes and default not in routes:
+        problems.append(Problem(file, "routing.default", "no such route", did_you_mean(default, routes), value=default))
+    steps = _task_steps(d, scenario, file, problems)
+    av = d.get("availability") or {}
+    av_maps = _availability_maps(av, providers, offering_ids, file, problems)
+    try:
+        pii = pii_config(scenario, file=file, public_contacts=public_contacts)
+    except WorkbenchError as e:
+        problems.extend(e.problems)
+        pii = PiiConfig()
+    if problems:
+        raise WorkbenchError(problems)
+    availability = Availability(providers=av_maps["providers"], offerings=av_maps["offerings"],
+                                **{k: av[k] for k in ("default_provider", "default_offering", "timeout_s", "fast_fail_s",
+                                                       "hang_share", "source") if k in av})
+    cb = d.get("circuit_breaker") or {}
+    return RouterConfig(routes=routes, rules=tuple(rules), default=default, steps=steps, availability=availability,
+                        breaker=Breaker(**cb), pii=pii, file=file, description=d.get("description", ""))
 
-    def check_offering(oid: str, where: str):
-        if offering_ids is not None and oid not in offering_ids:
-            problems.append(Problem(file, where, "no such offering in the catalog", did_you_mean(oid, offering_ids), value=oid))
 
+def _routes(d: dict, route_spec: dict, offering_ids: set | None, file: str, problems: list[Problem]) -> dict[str, Route]:
+    """The ``routes:`` of a checked routing block: one offering or a person each, fallbacks distinct and
+    (with a catalog) existing offerings."""
     routes: dict[str, Route] = {}
     for name, body in (d.get("routes") or {}).items():
         path = f"routing.routes.{name}"
@@ -201,8 +221,9 @@ def routing_config(scenario, catalog=None, data: dict | None = None, file: str |
             problems.append(Problem(file, f"{path}.offering", "required key is missing",
                                     "add 'offering: <offering_id from the catalog>' (or 'human: true')"))
         for key, oid in [("offering", r.get("offering"))] + [(f"fallbacks[{i}]", f) for i, f in enumerate(r.get("fallbacks") or [])]:
-            if oid:
-                check_offering(oid, f"{path}.{key}")
+            if oid and offering_ids is not None and oid not in offering_ids:
+                problems.append(Problem(file, f"{path}.{key}", "no such offering in the catalog",
+                                        did_you_mean(oid, offering_ids), value=oid))
         chain = [x for x in [r.get("offering"), *(r.get("fallbacks") or [])] if x]
         if len(set(chain)) < len(chain):
             problems.append(Problem(file, f"{path}.fallbacks", "an offering appears twice in the chain",
@@ -211,10 +232,12 @@ def routing_config(scenario, catalog=None, data: dict | None = None, file: str |
                                   tuple(r.get("fallbacks") or ()), r.get("results"), r.get("description", ""))
     if "routes" in d and not routes:
         problems.append(Problem(file, "routing.routes", "no routes", "name at least one route with its offering"))
+    return routes
 
-    labels = _classifier_labels(scenario)
-    rules = []
-    names = set()
+
+def _rules(d: dict, routes: dict, labels: tuple[str, ...], file: str, problems: list[Problem]) -> list[Rule]:
+    """The ``rules:`` of a checked routing block: known routes, unique names, conditions that can fire."""
+    rules, names = [], set()
     for i, rd in enumerate(d.get("rules") or []):
         if not rd:
             continue
@@ -244,13 +267,13 @@ def routing_config(scenario, catalog=None, data: dict | None = None, file: str |
                                     "make min_chars at most max_chars"))
         if rd.get("name") and rd.get("route"):
             rules.append(Rule(rd["name"], rd["route"], when, rd.get("description", "")))
-    default = d.get("default")
-    if default is not None and routes and default not in routes:
-        problems.append(Problem(file, "routing.default", "no such route", did_you_mean(default, routes), value=default))
+    return rules
 
+
+def _task_steps(d: dict, scenario, file: str, problems: list[Problem]) -> dict[str, str]:
+    """Golden task -> scenario step (``routing.steps``, else the record's ``golden_tasks``: one place)."""
     steps = {}
     step_names = [s.name for s in getattr(scenario, "workflow", ())]
-    # default: the decision record's map of golden tasks to steps (record.golden_tasks: {step: task}), one place
     from_record = {t: s for s, t in ((getattr(scenario, "record", None) or {}).get("golden_tasks") or {}).items()}
     for task, step in (d.get("steps") or from_record).items():
         if task not in TASKS:
@@ -260,9 +283,13 @@ def routing_config(scenario, catalog=None, data: dict | None = None, file: str |
                                     did_you_mean(str(step), step_names), value=step))
         else:
             steps[task] = step
+    return steps
 
-    av = d.get("availability") or {}
-    av_maps = {}
+
+def _availability_maps(av: dict, providers: set | None, offering_ids: set | None, file: str,
+                       problems: list[Problem]) -> dict[str, dict[str, float]]:
+    """``availability.providers`` and ``.offerings``: 0.5..1 each, and (with a catalog) names that exist."""
+    out = {}
     for key, known, what in (("providers", providers, "provider"), ("offerings", offering_ids, "offering")):
         m = av.get(key) or {}
         checked = _check_mapping(m, {k: F("float", False, 0.5, 1, doc=f"availability of the {what}, 0.5..1") for k in m},
@@ -271,20 +298,8 @@ def routing_config(scenario, catalog=None, data: dict | None = None, file: str |
             if known is not None and k not in known:
                 problems.append(Problem(file, f"routing.availability.{key}.{k}", f"no such {what} in the catalog",
                                         did_you_mean(str(k), known)))
-        av_maps[key] = {k: v for k, v in checked.items() if v is not None}
-    try:
-        pii = pii_config(scenario, file=file, public_contacts=public_contacts)
-    except WorkbenchError as e:
-        problems.extend(e.problems)
-        pii = PiiConfig()
-    if problems:
-        raise WorkbenchError(problems)
-    availability = Availability(providers=av_maps["providers"], offerings=av_maps["offerings"],
-                                **{k: av[k] for k in ("default_provider", "default_offering", "timeout_s", "fast_fail_s",
-                                                       "hang_share", "source") if k in av})
-    cb = d.get("circuit_breaker") or {}
-    return RouterConfig(routes=routes, rules=tuple(rules), default=default, steps=steps, availability=availability,
-                        breaker=Breaker(**cb), pii=pii, file=file, description=d.get("description", ""))
+        out[key] = {k: v for k, v in checked.items() if v is not None}
+    return out
 
 
 def load_routing(path: str | Path, scenario, catalog=None, public_contacts: Iterable[str] = ()) -> RouterConfig:
