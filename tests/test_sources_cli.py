@@ -15,11 +15,12 @@ def test_litellm_import_writes_a_loadable_catalog(tmp_path, capsys):
     out = tmp_path / "cat"
     assert main(["import", "litellm", LITELLM, "--as-of", "2026-11-20", "--out", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "entries: 18  imported: 10  skipped: 8" in text
+    assert "entries: 24  imported: 12  skipped: 12" in text
     assert "non-chat mode: image_generation" in text
+    assert "flagged (1 rows imported as stated" in text and "gemini-flash-latest" in text
     cat = load_catalog(out)
-    assert len(cat.offerings) == 10 and len(cat.models) == 10 and len(cat.name_map) == 10
-    assert (out / "import_skipped.csv").read_text().count("\n") == 1 + 8  # header + 8 skipped entries
+    assert len(cat.offerings) == 12 and len(cat.models) == 12 and len(cat.name_map) == 12
+    assert (out / "import_skipped.csv").read_text().count("\n") == 1 + 12  # header + 12 skipped entries
 
 
 @pytest.mark.parametrize("fmt, file, as_of, n_scores", [
@@ -46,7 +47,7 @@ def test_refuses_to_overwrite_and_leaves_existing_files_unchanged(tmp_path, caps
     # all targets are checked before any is written: no models.csv appeared next to the refused file
     assert sorted(p.name for p in out.iterdir()) == ["offerings.csv"]
     assert main(["import", "litellm", LITELLM, "--as-of", "2026-11-20", "--out", str(out), "--force"]) == 0
-    assert len(load_catalog(out).offerings) == 10
+    assert len(load_catalog(out).offerings) == 12
 
 
 def test_malformed_file_and_bad_as_of_are_readable_errors(tmp_path, capsys):
