@@ -91,6 +91,10 @@ def test_a_csv_handed_to_a_json_importer_is_told_the_accepted_formats(tmp_path, 
     err = capsys.readouterr().err
     assert "this is a CSV file, not JSON" in err and "accepts JSON (.json)" in err
     assert not (tmp_path / "o").exists()
+    renamed = tmp_path / "prices.json"  # the same table under a .json name
+    renamed.write_text(f.read_text())
+    assert main(["import", "openrouter", str(renamed), "--as-of", "2026-08-18", "--out", str(tmp_path / "o")]) == 2
+    assert "this is a table of comma-separated values, not JSON" in capsys.readouterr().err
 
 
 def test_an_import_without_rows_writes_nothing_and_says_why(tmp_path, capsys):

@@ -134,10 +134,12 @@ def read_json(data, fmt: str, accepted: str = "") -> tuple[object, str]:
     looks_tabular = path.suffix.lower() in TABULAR_SUFFIXES or (
         not text.lstrip().startswith(("{", "[")) and "," in text.split("\n", 1)[0])
     if looks_tabular:
-        kind = path.suffix.lower().lstrip(".") or "comma-separated text"
-        raise fail(display, "file", f"this is a {kind.upper() if kind in ('csv', 'tsv') else kind} file, not JSON",
+        suffix = path.suffix.lower()
+        kind = suffix.lstrip(".").upper() + " file" if suffix in TABULAR_SUFFIXES else "table of comma-separated values"
+        raise fail(display, "file", f"this is a {kind}, not JSON",
                    f"the {fmt} importer accepts {accepted or 'JSON (.json)'} as downloaded from the source; "
-                   "a table (CSV) is already catalog-shaped: check it with 'python -m workbench catalog --path FOLDER'")
+                   "if it is a catalog table you wrote, put it in a catalog folder and check it with "
+                   "'python -m workbench catalog --path FOLDER'")
     try:
         return json.loads(text), display
     except json.JSONDecodeError as e:
