@@ -1,4 +1,4 @@
-"""LiteLLM importer on an 18-entry excerpt of the real price map (tests/excerpts/README.md says which and why).
+"""LiteLLM importer on a 24-entry excerpt of the real price map (tests/excerpts/README.md says which and why).
 
 Expected prices are worked out by hand from the excerpt: LiteLLM prices are USD per token, so
 USD per million tokens = per-token price x 1e6.
@@ -42,17 +42,18 @@ def skip_reason(result, entry):
 
 def test_every_entry_is_imported_or_skipped(result):
     c = result.counts()
-    assert c["total"] == 18
-    # 8 skipped: sample_spec, alias, image_generation, zero price, ollama, per-query rerank, duplicate key, gateway
-    assert c["imported"] == 10
-    assert sum(c["skipped"].values()) == 8
+    assert c["total"] == 24
+    # 12 skipped: sample_spec, alias, image_generation, zero price, ollama, per-query rerank, 2 duplicate keys,
+    # gateway, 3 size-class price bands
+    assert c["imported"] == 12
+    assert sum(c["skipped"].values()) == 12
     assert c["imported"] + sum(c["skipped"].values()) == c["total"]
-    assert len(result.tables["offerings"]) == 10
+    assert len(result.tables["offerings"]) == 12
 
 
 def test_tables_pass_the_catalog_validator(result):
     cat = catalog_from_frames(result.tables)
-    assert len(cat.models) == 10 and len(cat.offerings) == 10
+    assert len(cat.models) == 12 and len(cat.offerings) == 12
     assert cat.offerings["source"].str.startswith("LiteLLM excerpt (litellm 1.110.2)").all()
     assert (cat.offerings["as_of"].dt.strftime("%Y-%m-%d") == AS_OF).all()
 
@@ -144,8 +145,52 @@ def test_non_chat_zero_price_self_hosted_and_gateway_are_skipped(result):
 
 
 def test_same_offering_under_two_keys_is_imported_once(result):
+    # same prices and limits under both keys: the first is kept (tie), and nothing is flagged for it
     assert offering(result, "deepseek/deepseek-chat").provider_model_id == "deepseek-chat"
     assert skip_reason(result, "deepseek/deepseek-chat") == "duplicate of another key (same provider and id)"
+    assert not [f for f in result.flags if f[0] in ("deepseek-chat", "deepseek/deepseek-chat")]
+
+
+def test_duplicate_keys_that_disagree_are_reported_with_both_values(result):
+    # real entries, in the real file's order: 'gemini/gemini-flash-latest' (rpm 15, tpm 250000) comes first,
+    # 'gemini-flash-latest' (rpm 100000, tpm 8000000) later; both state as many facts, so the first is kept
+    o = offering(result, "gemini/gemini-flash-latest")
+    assert o.provider_model_id == "gemini/gemini-flash-latest" and o.rpm_limit == 15 and o.tpm_limit == 250000
+    assert skip_reason(result, "gemini-flash-latest") == "duplicate of another key (same provider and id)"
+    (flag,) = [f for f in result.flags if f[0] == "gemini-flash-latest"]
+    assert flag[1] == "duplicate key disagrees with the kept key"
+    assert "kept gemini/gemini-flash-latest" in flag[2] and "on a tie, the first in the file" in flag[2]
+    assert "rpm_limit: gemini/gemini-flash-latest=15 vs gemini-flash-latest=100000" in flag[2]
+    assert "tpm_limit: gemini/gemini-flash-latest=250000 vs gemini-flash-latest=8000000" in flag[2]
+
+
+def test_size_class_price_bands_are_not_models(result):
+    for key in ("together-ai-up-to-4b", "fireworks-ai-moe-up-to-56b", "together-ai-embedding-up-to-150m"):
+        assert skip_reason(result, key) == "price band by model size (not a model)", key
+    assert not result.tables["models"]["model_id"].str.contains("up-to").any()
+
+
+def test_older_cache_hit_field_is_the_cache_read_price(result):
+    # deepseek/deepseek-coder: input 1.4e-07, input_cost_per_token_cache_hit 1.4e-08 (cache_read removed, see README)
+    o = offering(result, "deepseek/deepseek-coder")
+    assert o.usd_per_mtok_in == pytest.approx(0.14) and o.usd_per_mtok_cached_in == pytest.approx(0.014)
+    assert "input_cost_per_token_cache_hit" in o.assumptions
+
+
+def test_long_context_tier_more_than_ten_times_base_is_flagged():
+    # no entry of the 1.110.2 map has such a tier (real tiers are 1.5x-2x), so the mistake is made here, on a
+    # copy of the real gemini/gemini-2.5-pro entry: its 200k input tier with the decimal point one place off (x10)
+    data = json.loads(EXCERPT.read_text())
+    entry = copy.deepcopy(data["gemini/gemini-2.5-pro"])
+    base, tier = entry["input_cost_per_token"], entry["input_cost_per_token_above_200k_tokens"]
+    entry["input_cost_per_token_above_200k_tokens"] = tier * 10
+    r = import_litellm({"gemini/gemini-2.5-pro": entry}, AS_OF)
+    (flag,) = r.flags
+    assert flag[0] == "gemini/gemini-2.5-pro" and flag[1] == "long-context tier price more than 10x its base price"
+    assert f"({tier * 10 / base:.1f}x)" in flag[2] and "imported as stated" in flag[2]
+    assert r.tables["offerings"].iloc[0].usd_per_mtok_in_above_tier == pytest.approx(tier * 10 * 1e6)
+    # the excerpt as shipped has no such tier
+    assert not [f for f in import_litellm(EXCERPT, AS_OF).flags if "tier" in f[1]]
 
 
 def test_capability_flags_and_modalities(result):

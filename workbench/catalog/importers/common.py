@@ -38,6 +38,9 @@ from workbench.errors import WorkbenchError, fail
 UNKNOWN = "unknown"
 TOKENS_PER_MTOK = 1_000_000  # a per-token price times this is USD per million tokens
 SKIPPED_COLUMNS = ("entry", "reason", "detail")
+FLAG_COLUMNS = ("entry", "flag", "detail")
+TIER_FLAG_RATIO = 10.0  # a long-context tier price above 10x its base price is flagged (likely a unit or field mix-up)
+TABULAR_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xls", ".ods")
 
 
 @dataclass
@@ -59,10 +62,17 @@ class ImportResult:
     total_entries: int
     imported_entries: int = -1  # entries that produced rows; -1 = total_entries - len(skipped)
     notes: list[str] = field(default_factory=list)  # choices the importer made, shown by the CLI
+    # imported rows a person should look at: (entry, flag, detail), e.g. a tier price 12x its base price,
+    # or two keys for one offering whose values disagree (both values and the rule that chose one)
+    flags: list[tuple[str, str, str]] = field(default_factory=list)
 
     def __post_init__(self):
         if self.imported_entries < 0:
             self.imported_entries = self.total_entries - int(self.skipped["entry"].nunique()) if len(self.skipped) else self.total_entries
+
+    def flags_frame(self) -> pd.DataFrame:
+        """``flags`` as a DataFrame with columns ``entry``, ``flag``, ``detail``."""
+        return pd.DataFrame(self.flags, columns=list(FLAG_COLUMNS))
 
     def catalog_tables(self) -> dict[str, pd.DataFrame]:
         """The tables as a catalog folder holds them: what the importer made, plus an empty ``offerings``
@@ -103,11 +113,12 @@ def check_as_of(as_of: str, what: str = "--as-of") -> str:
     return text
 
 
-def read_json(data, fmt: str) -> tuple[object, str]:
+def read_json(data, fmt: str, accepted: str = "") -> tuple[object, str]:
     """Return ``(parsed JSON, display name)`` for a dict/list, a path, or a path given as a string.
 
     A missing file, bytes that are not UTF-8 and text that is not JSON raise a :class:`WorkbenchError`
-    naming the file (and the line and column for bad JSON). ``fmt`` names the expected format in fixes.
+    naming the file (and the line and column for bad JSON). ``fmt`` names the expected format in fixes;
+    a CSV, TSV or spreadsheet file is told which formats are accepted (``accepted``, default JSON).
     """
     if isinstance(data, (dict, list)):
         return data, f"<{fmt} data>"
@@ -121,7 +132,17 @@ def read_json(data, fmt: str) -> tuple[object, str]:
         raise fail(display, "file", "is a folder, not a file", f"pass the {fmt} JSON file itself") from None
     except UnicodeDecodeError as e:
         raise fail(display, f"byte {e.start}", "the file is not UTF-8 text",
-                   f"pass the {fmt} JSON file as downloaded (not a spreadsheet or archive)") from None
+                   f"pass the {fmt} file as downloaded; accepted: {accepted or 'JSON (.json)'} "
+                   "(not a spreadsheet or archive)") from None
+    looks_tabular = path.suffix.lower() in TABULAR_SUFFIXES or (
+        not text.lstrip().startswith(("{", "[")) and "," in text.split("\n", 1)[0])
+    if looks_tabular:
+        suffix = path.suffix.lower()
+        kind = suffix.lstrip(".").upper() + " file" if suffix in TABULAR_SUFFIXES else "table of comma-separated values"
+        raise fail(display, "file", f"this is a {kind}, not JSON",
+                   f"the {fmt} importer accepts {accepted or 'JSON (.json)'} as downloaded from the source; "
+                   "if it is a catalog table you wrote, put it in a catalog folder and check it with "
+                   "'python -m workbench catalog --path FOLDER'")
     try:
         return json.loads(text), display
     except json.JSONDecodeError as e:
@@ -161,6 +182,59 @@ def number(value, display: str, where: str) -> float | None:
     except (TypeError, ValueError):
         raise fail(display, where, f"expected a number, got {value!r}",
                    "write a plain number such as 0.000003 (no currency sign)") from None
+
+
+def tier_flags(entry: str, base_in: float | None, base_out: float | None, tier_in: float | None,
+               tier_out: float | None, above_tokens) -> list[tuple[str, str, str]]:
+    """Flags for a long-context tier price more than :data:`TIER_FLAG_RATIO` times its base price.
+
+    Real tiers cost 1.5x-2x the base price; 10x or more is almost always a per-token/per-million mix-up
+    or a field read from the wrong variant. The row is still imported as the source states it.
+    """
+    out = []
+    for side, base, tier in (("input", base_in, tier_in), ("output", base_out, tier_out)):
+        if base and tier and tier > TIER_FLAG_RATIO * base:
+            out.append((entry, f"long-context tier price more than {TIER_FLAG_RATIO:g}x its base price",
+                        f"{side}: {tier:g} USD/Mtok above {above_tokens} tokens vs base {base:g} "
+                        f"({tier / base:.1f}x); imported as stated: check the source"))
+    return out
+
+
+def filled_count(row: dict) -> int:
+    """How many facts a row states (non-empty values), used to choose between duplicate keys."""
+    return sum(v is not None and v == v and v != "" for v in row.values())
+
+
+def row_differences(a: dict, b: dict, ignore: tuple[str, ...] = ("provider_model_id", "source", "as_of")) -> dict:
+    """``{column: (a's value, b's value)}`` for the columns where two rows for one offering disagree."""
+    out = {}
+    for k in sorted(set(a) | set(b)):
+        if k in ignore:
+            continue
+        va, vb = a.get(k), b.get(k)
+        na, nb = va is None or va != va, vb is None or vb != vb
+        if not (na and nb) and va != vb:
+            out[k] = (va, vb)
+    return out
+
+
+DUPLICATE_RULE = ("the key that states more facts is kept (count of filled columns); on a tie, the first in the file")
+
+
+def choose_duplicate(first_key: str, first: dict, key: str, row: dict) -> tuple[str, str, tuple[str, str, str] | None]:
+    """Decide between two keys that give one offering: returns ``(kept key, dropped key, flag or None)``.
+
+    The rule is :data:`DUPLICATE_RULE`. When the rows' values differ, the flag names both keys and, per
+    column, both values, so nothing is dropped silently.
+    """
+    keep_new = filled_count(row) > filled_count(first)
+    kept, dropped = (key, first_key) if keep_new else (first_key, key)
+    diff = row_differences(first, row)
+    flag = None
+    if diff:
+        shown = "; ".join(f"{c}: {first_key}={a!r} vs {key}={b!r}" for c, (a, b) in diff.items())
+        flag = (dropped, "duplicate key disagrees with the kept key", f"kept {kept} ({DUPLICATE_RULE}); {shown}")
+    return kept, dropped, flag
 
 
 # --------------------------------------------------------------------------------------------
@@ -221,5 +295,6 @@ def dedupe_name_map(df: pd.DataFrame) -> pd.DataFrame:
 __all__ = [
     "ImportResult", "check_as_of", "read_json", "expect", "per_token_to_per_mtok", "plausible_price", "number",
     "clean_id", "unstated", "unknown_licence_facts", "frame", "skipped_frame", "dedupe_name_map", "UNKNOWN",
-    "TOKENS_PER_MTOK", "WorkbenchError",
+    "TOKENS_PER_MTOK", "WorkbenchError", "tier_flags", "choose_duplicate", "row_differences", "filled_count",
+    "DUPLICATE_RULE", "TIER_FLAG_RATIO", "FLAG_COLUMNS",
 ]

@@ -31,6 +31,22 @@ def check_targets(folder: Path, names: list[str], force: bool) -> list[Path]:
     return paths
 
 
+def check_not_empty(result, fmt: str, file: str | None) -> None:
+    """Raise a :class:`WorkbenchError` (nothing is written) when an import produced no rows, saying why:
+    the skip reasons of its entries, or that the input had no entries."""
+    if sum(len(df) for df in result.tables.values()):
+        return
+    c = result.counts()
+    if c["total"] == 0:
+        why = "the file has no entries"
+        fix = f"pass the {fmt} file as downloaded (it should list models); check that it is the right file"
+    else:
+        top = "; ".join(f"{n} {r}" for r, n in list(c["skipped"].items())[:5])
+        why = f"all {c['total']} entries were skipped ({top})"
+        fix = "see the reasons: e.g. a gateway's or a subscription's entries are not imported; pass another file or format"
+    raise fail(file or f"<{fmt}>", "import", f"no rows to write: {why}; nothing was written", fix)
+
+
 def write_import(result: ImportResult, folder: str | Path, force: bool = False) -> tuple[dict, Catalog]:
     """Validate ``result``'s tables, write them (and ``import_skipped.csv``) into ``folder``, load it back.
 

@@ -23,6 +23,14 @@ Choices, all visible in the output:
   (image_generation, audio_*, video_generation, moderation, ...) is skipped as "non-chat mode: X".
   Embedding and reranker offerings have no output price unless LiteLLM lists a non-zero one.
 - **Aliases** (``alias_of``) are skipped ("alias of another entry"); the target is in ``detail``.
+- **Price bands** by model size (``together-ai-up-to-4b``, ``together-ai-8.1b-21b``,
+  ``fireworks-ai-moe-up-to-56b``, ...) are not models and are skipped ("price band by model size").
+- **Two keys for one offering** (``deepseek-chat`` and ``deepseek/deepseek-chat``): the key that states
+  more facts is kept (on a tie, the first); the other is skipped, and when their values differ
+  ``flags`` lists both values per column (never a silent first-wins).
+- **Cache reads**: ``cache_read_input_token_cost``, else the older ``input_cost_per_token_cache_hit``.
+- **Flags**: a long-context tier price more than 10x its base price is imported as stated and listed
+  in ``flags`` (real tiers are 1.5x-2x; 10x suggests a unit or field mix-up).
 - **Access mode** comes from ``provider_access_modes.csv`` next to this file (data, with notes and a
   source): managed-api, hosted-inference, self-hosted (skipped: LiteLLM gives no GPU or
   throughput), gateway (resellers, skipped: import the underlying provider) and subscription
@@ -52,8 +60,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from workbench.catalog.importers.common import (
+    DUPLICATE_RULE,
     ImportResult,
     check_as_of,
+    choose_duplicate,
     clean_id,
     dedupe_name_map,
     expect,
@@ -63,6 +73,7 @@ from workbench.catalog.importers.common import (
     plausible_price,
     read_json,
     skipped_frame,
+    tier_flags,
     unknown_licence_facts,
     unstated,
 )
@@ -83,6 +94,11 @@ _ID_PREFIX_CASED = re.compile(_ID_PREFIX.pattern, re.IGNORECASE)
 _REGION = re.compile(rf"^({'|'.join(REGION_PREFIXES)})\.")
 _TIER = re.compile(r"^input_cost_per_token_above_(\d+)k_tokens$")
 BATCH_TOLERANCE = 0.001  # input and output batch discounts must agree this closely to be one discount
+# size-class price bands, e.g. together-ai-up-to-4b, together-ai-8.1b-21b, fireworks-ai-moe-up-to-56b,
+# fireworks-ai-4.1b-to-16b: prices for "any model of this size", not a model one can call
+_SIZE = r"\d+(?:\.\d+)?[bm]"
+_BAND = re.compile(rf"^(together-ai|fireworks-ai)-(?:[a-z]+-)?(?:up-to-{_SIZE}|{_SIZE}-(?:to-)?{_SIZE})$")
+BAND_REASON = "price band by model size (not a model)"
 
 
 @lru_cache(maxsize=1)
@@ -181,6 +197,20 @@ def _date(entry: dict, field: str) -> str | None:
         return None
 
 
+def _cache_read(entry: dict, display: str, key: str, assumptions: list[str]) -> float | None:
+    """The cache-read price: ``cache_read_input_token_cost``, else the older ``input_cost_per_token_cache_hit``
+    (same meaning, older LiteLLM maps). When both are given and differ, the newer field wins and
+    ``assumptions`` says so."""
+    new = _price(entry, "cache_read_input_token_cost", display, key)
+    old = _price(entry, "input_cost_per_token_cache_hit", display, key)
+    if new is not None and old is not None and new != old:
+        assumptions.append(f"cache_read_input_token_cost ({new:g}) and the older input_cost_per_token_cache_hit "
+                           f"({old:g}) differ: the newer field is used")
+    if new is None and old is not None:
+        assumptions.append("cache-read price from LiteLLM's older field input_cost_per_token_cache_hit")
+    return new if new is not None else old
+
+
 def _offering(key: str, entry: dict, provider: str, prov: dict, display: str, row_source: str, as_of: str) -> tuple[dict, dict]:
     """(offering row, model facts) for one importable entry; raises _Skip with a reason otherwise."""
     mode = entry.get("mode")
@@ -210,7 +240,7 @@ def _offering(key: str, entry: dict, provider: str, prov: dict, display: str, ro
         "provider_model_id": key,
         "usd_per_mtok_in": p_in,
         "usd_per_mtok_out": p_out,
-        "usd_per_mtok_cached_in": _price(entry, "cache_read_input_token_cost", display, key),
+        "usd_per_mtok_cached_in": _cache_read(entry, display, key, assumptions),
         "usd_per_mtok_cache_write": _price(entry, "cache_creation_input_token_cost", display, key),
         "usd_per_mtok_reasoning": _price(entry, "output_cost_per_reasoning_token", display, key),
     }
@@ -290,11 +320,11 @@ def import_litellm(data: dict | str | Path, as_of: str, source: str | None = Non
     src = source or (DEFAULT_SOURCE if display.startswith("<") else f"LiteLLM {Path(display).name}")
     providers = provider_access_modes()
 
-    offerings: list[dict] = []
     model_facts: dict[str, dict] = {}   # model_id -> facts of the preferred entry
     first_party: set[str] = set()
     skipped: list[tuple[str, str, str]] = []
-    seen_offering: set[str] = set()
+    by_offering: dict[str, dict] = {}   # offering_id -> row kept so far
+    flags: list[tuple[str, str, str]] = []
     for key, entry in obj.items():
         if key in DOC_ENTRIES:
             skipped.append((key, DOC_ENTRIES[key], ""))
@@ -304,6 +334,8 @@ def import_litellm(data: dict | str | Path, as_of: str, source: str | None = Non
                        "each top-level key must map to an object such as {\"litellm_provider\": ..., "
                        "\"input_cost_per_token\": ...}; re-download the file if it was edited")
         try:
+            if _BAND.match(key):
+                raise _Skip(BAND_REASON, f"{entry.get('litellm_provider', '')}: a price for any model of this size class")
             if "alias_of" in entry:
                 raise _Skip("alias of another entry", f"alias_of {entry['alias_of']}")
             mode = entry.get("mode")
@@ -325,13 +357,20 @@ def import_litellm(data: dict | str | Path, as_of: str, source: str | None = Non
             if kind == "subscription":
                 raise _Skip("subscription product: no per-token API price", provider)
             row, facts = _offering(key, entry, provider, prov, display, src, as_of)
-            if row["offering_id"] in seen_offering:
-                raise _Skip("duplicate of another key (same provider and id)", row["offering_id"])
         except _Skip as s:
             skipped.append((key, s.reason, s.detail))
             continue
-        seen_offering.add(row["offering_id"])
-        offerings.append(row)
+        oid = row["offering_id"]
+        if oid in by_offering:  # two keys for one offering (e.g. 'deepseek-chat' and 'deepseek/deepseek-chat')
+            first = by_offering[oid]
+            kept, dropped, flag = choose_duplicate(first["provider_model_id"], first, key, row)
+            if flag:
+                flags.append(flag)
+            if kept == key:
+                by_offering[oid] = row
+            skipped.append((dropped, "duplicate of another key (same provider and id)", f"kept {kept}"))
+            continue
+        by_offering[oid] = row
         mid = row["model_id"]
         is_first_party = bool(facts["creator"])
         if mid not in model_facts or (is_first_party and mid not in first_party):
@@ -339,6 +378,10 @@ def import_litellm(data: dict | str | Path, as_of: str, source: str | None = Non
             if is_first_party:
                 first_party.add(mid)
 
+    offerings = list(by_offering.values())
+    for o in offerings:
+        flags += tier_flags(o["provider_model_id"], o["usd_per_mtok_in"], o["usd_per_mtok_out"],
+                            o.get("usd_per_mtok_in_above_tier"), o.get("usd_per_mtok_out_above_tier"), o.get("tier_above_tokens"))
     models = []
     for mid, f in model_facts.items():
         models.append({
@@ -364,7 +407,9 @@ def import_litellm(data: dict | str | Path, as_of: str, source: str | None = Non
                 "name_map": dedupe_name_map(frame("name_map", name_map))},
         skipped=skipped_frame(skipped),
         total_entries=len(obj),
+        flags=flags,
         notes=["prices: LiteLLM USD per token x 1,000,000 = USD per million tokens",
+               f"two keys for one offering: {DUPLICATE_RULE}; disagreeing values are listed under flags",
                "openness, licence and commercial use: 'unknown' (LiteLLM does not state them)",
                f"access mode per provider: {PROVIDER_FILE.name}"],
     )

@@ -13,6 +13,12 @@ Choices, all visible in the output:
   prices and are not imported. The lowest ``overrides`` entry with ``min_prompt_tokens`` becomes the
   long-context tier (``tier_above_tokens`` = ``min_prompt_tokens``); time-of-day overrides
   (``utc_start``/``utc_end``) are named in ``assumptions``, not priced.
+- **Not chat models.** An entry whose ``architecture.output_modalities`` include image, audio or video
+  ("generates image (not a chat model)"), or whose id or name says whisper, transcribe, tts or
+  speech-to-text, is skipped; an audio or image *input* does not count. An embedding model
+  (``output_modalities`` ``embeddings``, or ``embed`` in the id) with a prompt price and a zero
+  completion price is imported as ``model_type`` embedding without an output price.
+- **Flags.** A long-context override price more than 10x its base price is listed in ``flags``.
 - **Skipped entries.** ``openrouter/*`` router pseudo-models (price ``-1`` or decided per request);
   any other ``-1`` sentinel; ``:free`` variants ("free variant (rate-limited, may train on prompts)");
   other zero prices; ``~vendor/...-latest`` aliases (the target is in ``detail``); ``:batch``
@@ -49,6 +55,7 @@ from workbench.catalog.importers.common import (
     plausible_price,
     read_json,
     skipped_frame,
+    tier_flags,
     unknown_licence_facts,
 )
 from workbench.catalog.schema import MODALITIES
@@ -59,6 +66,30 @@ DEFAULT_SOURCE = "OpenRouter GET /api/v1/models"
 PROVIDER = "openrouter"
 BATCH_TOLERANCE = 0.001
 FREE_REASON = "free variant (rate-limited, may train on prompts)"
+NON_CHAT_OUTPUTS = ("image", "audio", "video")  # an output modality that makes an entry not a chat model
+SPEECH_WORDS = ("whisper", "transcribe", "transcription", "-tts", "tts-", "text-to-speech", "speech-to-text")
+EMBED_WORDS = ("embed",)
+
+
+def is_embedding(m: dict) -> bool:
+    """An OpenRouter entry is an embedding model when its output modality is ``embeddings`` or its id says ``embed``."""
+    outs = [str(x).lower() for x in ((m.get("architecture") or {}).get("output_modalities") or [])]
+    return "embeddings" in outs or "embedding" in outs or any(w in m["id"].lower() for w in EMBED_WORDS)
+
+
+def non_chat_reason(m: dict) -> tuple[str, str] | None:
+    """``(reason, detail)`` when an entry generates images, audio or video, or is a transcription or speech
+    model (not a chat model); None otherwise. Input modalities (a chat model that reads audio) do not count."""
+    arch = m.get("architecture") or {}
+    outs = [str(x).lower() for x in (arch.get("output_modalities") or [])]
+    gen = [x for x in outs if x in NON_CHAT_OUTPUTS]
+    if gen:
+        return f"generates {'/'.join(gen)} (not a chat model)", "output_modalities " + ";".join(outs)
+    name = (m["id"] + " " + str(m.get("name") or "")).lower()
+    hit = next((w for w in SPEECH_WORDS if w in name), None)
+    if hit:
+        return "transcription or speech model (not a chat model)", f"'{hit.strip('-')}' in id or name"
+    return None
 
 
 class _Skip(Exception):
@@ -96,7 +127,9 @@ def _entry_rows(m: dict, display: str, where: str, row_source: str, as_of: str) 
     expect(isinstance(pricing, dict), display, f"{where}, key 'pricing'", "missing or not an object",
            "each model needs a pricing object with prompt and completion prices (USD per token)")
     p_in = _usd(pricing, "prompt", display, where, required=True)
-    p_out = _usd(pricing, "completion", display, where, required=True)
+    embedding = is_embedding(m)
+    # an embedding model bills input only: a zero completion price is expected, not a free tier
+    p_out = _usd(pricing, "completion", display, where, required=not embedding)
     assumptions = []
     row = {
         "offering_id": f"{PROVIDER}/{or_id}",
@@ -158,7 +191,7 @@ def _entry_rows(m: dict, display: str, where: str, row_source: str, as_of: str) 
         "model_id": row["model_id"],
         "name": short.strip(),
         "creator": creator.strip(),
-        "model_type": "chat",
+        "model_type": "embedding" if embedding else "chat",
         **licence,
         "context_tokens": row["context_tokens"],
         "max_output_tokens": row["max_output_tokens"],
@@ -205,6 +238,9 @@ def import_openrouter(data: dict | str | Path, as_of: str, source: str | None = 
             if or_id.endswith(":batch"):
                 batch.append((i, m))
                 continue
+            non_chat = non_chat_reason(m)
+            if non_chat:
+                raise _Skip(*non_chat)
             row, model = _entry_rows(m, display, where, src, as_of)
         except _Skip as s:
             skipped.append((or_id, s.reason, s.detail))
@@ -236,6 +272,9 @@ def import_openrouter(data: dict | str | Path, as_of: str, source: str | None = 
             skipped.append((or_id, "batch variant (folded into the base offering's batch_api)", base["offering_id"]))
 
     rows = list(offerings.values())
+    flags = [f for o in rows for f in tier_flags(o["provider_model_id"], o["usd_per_mtok_in"], o["usd_per_mtok_out"],
+                                                 o.get("usd_per_mtok_in_above_tier"), o.get("usd_per_mtok_out_above_tier"),
+                                                 o.get("tier_above_tokens"))]
     name_map = [{"model_id": o["model_id"], "namespace": "openrouter", "external_name": o["provider_model_id"],
                  "source": src, "as_of": as_of} for o in rows]
     return ImportResult(
@@ -245,6 +284,7 @@ def import_openrouter(data: dict | str | Path, as_of: str, source: str | None = 
                 "name_map": dedupe_name_map(frame("name_map", name_map))},
         skipped=skipped_frame(skipped),
         total_entries=len(entries),
+        flags=flags,
         notes=["prices: OpenRouter USD per token (strings) x 1,000,000 = USD per million tokens",
                "open-weight is inferred from a non-empty hugging_face_id; licence and commercial use: 'unknown'",
                "access mode: hosted-inference for models with Hugging Face weights, managed-api otherwise"],
