@@ -56,3 +56,23 @@ def test_runs_as_a_module():
     done = subprocess.run([sys.executable, "-m", "workbench", *ARGS, "--format", "json", "--step", "embed"],
                           capture_output=True, text=True, check=True)
     assert json.loads(done.stdout)["steps"][0]["ranked"][0]["offering_id"] == "acme/vec"
+
+
+def test_text_fits_the_terminal_and_json_keeps_every_reason(monkeypatch, capsys):
+    """At 100 columns no printed line is wider; exclusions are summarised per constraint first, and
+    offerings of a model type the step cannot use are counted, not listed (unless --all); json still
+    carries every reason of every excluded offering."""
+    monkeypatch.setenv("COLUMNS", "100")
+    args = ["shortlist", "data/scenarios/support_assistant.yaml", "--step", "answer_with_citations"]
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert max(len(line) for line in text.splitlines()) <= 100
+    assert "offerings failing each constraint" in text and "(--all lists them)" in text
+    assert "text-embedding-3-small\n" not in text          # an embedding model: counted, not listed
+    assert main(args + ["--all"]) == 0
+    assert "openai/text-embedding-3-small\n" in capsys.readouterr().out
+    assert main(args + ["--format", "json"]) == 0
+    step = json.loads(capsys.readouterr().out)["steps"][0]
+    assert len(step["excluded"]) == step["n_excluded"]
+    assert all(len(e["reasons"]) == len(e["failed"]) >= 1 for e in step["excluded"])
+    assert any(len(line) > 100 for e in step["excluded"] for line in e["reasons"])  # full text, not wrapped

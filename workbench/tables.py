@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import html
 import json
+import shutil
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -106,3 +108,29 @@ def render(df: pd.DataFrame, fmt: str = "table", float_digits: int = 4) -> str:
 
 def records_csv(df: pd.DataFrame) -> str:
     return df.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d")
+
+
+def terminal_width(default: int = 100) -> int:
+    """Columns of the terminal (``$COLUMNS`` first); ``default`` when output is not a terminal."""
+    return shutil.get_terminal_size((default, 24)).columns
+
+
+def to_text_fitted(df: pd.DataFrame, width: int, flex: str, float_digits: int = 4) -> str:
+    """:func:`to_text`, with the ``flex`` column's values shortened (ending in '…') so that no line is
+    wider than ``width``; every other column keeps its full values."""
+    if df.empty:
+        return "(no rows)"
+    c = _cells(df, float_digits)
+    widths = {col: max(len(str(col)), *(len(x) for x in c[col])) for col in c.columns}
+    over = sum(widths.values()) + 2 * (len(widths) - 1) - width
+    if over > 0 and flex in c.columns:
+        room = max(len(str(flex)), widths[flex] - over, 8)
+        c[flex] = c[flex].map(lambda v: v if len(v) <= room else v[: room - 1] + "…")
+    return to_text(c, float_digits)
+
+
+def wrapped(text: str, width: int, indent: str = "  ", subsequent: str | None = None) -> str:
+    """``text`` wrapped to ``width`` columns, first line indented by ``indent``, the others by ``subsequent``."""
+    return textwrap.fill(text, width=width, initial_indent=indent,
+                         subsequent_indent=indent if subsequent is None else subsequent,
+                         break_long_words=True, break_on_hyphens=False)

@@ -43,9 +43,8 @@ Introduced in ``notebooks/00_start_here.ipynb``; the command line is ``python -m
 """
 from __future__ import annotations
 
-import importlib.metadata
-
 import gzip
+import importlib.metadata
 import importlib.util
 import json
 import re
