@@ -37,8 +37,7 @@ NOT_ANSWERED = "not answered yet: write your answer in the cell above (replace t
 class Feedback:
     """The verdict on one answer: ``ok``, a ``message`` for people, and ``answered`` (False for the
     ``...`` stub). Shows as one readable block in a notebook; ``bool(feedback)`` is ``ok``.
-
-    Introduced in ``notebooks/00_start_here.ipynb`` (the "Your turn" section).
+    Every ``check_NN_*`` returns one; the notebooks' "Your turn" sections show them.
     """
 
     task: str
@@ -824,7 +823,7 @@ def student_notebook(nb: dict, name: str = "<notebook>") -> dict:
     """A copy of notebook ``nb`` (nbformat 4, as a dict) for learners: every cell tagged
     ``solution`` becomes a stub ``answer_N = ...  # your answer here`` (tagged ``answer``), and
     every output and execution count is cleared, so no answer is printed anywhere.
-    Introduced in ``notebooks/00_start_here.ipynb`` (the "Your turn" section)."""
+    Used by ``python -m workbench student`` (``make student``)."""
     out = copy.deepcopy(nb)
     for i, cell in enumerate(out.get("cells", [])):
         tags = list(cell.get("metadata", {}).get("tags", []))
