@@ -13,13 +13,13 @@ import json
 import subprocess
 import sys
 
-import pandas as pd
 import pytest
 
 from workbench import exercises as ex
 from workbench.catalog import load_catalog, project_dir
 from workbench.commands.student import write_student_edition
 from workbench.errors import WorkbenchError
+from workbench.exercises import base, catalog_to_costs, evals_to_mdr
 
 NOTEBOOKS = project_dir() / "notebooks"
 
@@ -175,7 +175,7 @@ def test_03_no_cache(catalog, scenario):
 
 
 def test_03_cheaper_human():
-    p1, p3 = ex._crossing_03(1.0), ex._crossing_03(3.0)
+    p1, p3 = catalog_to_costs._crossing_03(1.0), catalog_to_costs._crossing_03(3.0)
     assert 0 < p3 < p1 < 1  # a cheaper human raises the bar the pricier model must clear
     assert ex.check_03_cheaper_human(round(p1, 4)).ok
     assert ex.check_03_cheaper_human(f"{100 * p1:.2f}%").ok
@@ -221,10 +221,10 @@ def test_04_regression_case(golden):
 
 def test_05_same_provider(catalog, scenario):
     from workbench.routing import chains_table
-    before = chains_table(ex._config_05(), catalog).set_index("route").loc["cheap", "downtime_min_per_month"]
+    before = chains_table(evals_to_mdr._config_05(), catalog).set_index("route").loc["cheap", "downtime_min_per_month"]
     data = copy.deepcopy(scenario.routing)
     data["routes"]["cheap"]["fallbacks"] = ["bedrock/nova-micro"]
-    after = chains_table(ex._config_05(data), catalog).set_index("route").loc["cheap", "downtime_min_per_month"]
+    after = chains_table(evals_to_mdr._config_05(data), catalog).set_index("route").loc["cheap", "downtime_min_per_month"]
     assert after > before + 1  # sharing the provider's outages costs real minutes
     assert ex.check_05_same_provider(after - before + 0.05).ok
     whole = ex.check_05_same_provider(after)
@@ -257,7 +257,7 @@ def test_05_messages_are_the_ones_the_notebook_shows():
 
 def test_06_fix_record():
     from workbench.mdr import StepDecision
-    record = ex._record_06()
+    record = evals_to_mdr._record_06()
     step = ex.STEP_06
     student = dataclasses.replace(record, deciders=[], risks=[], triggers=[],
                                   decisions=[StepDecision(step, record.decision(step).default,
@@ -362,6 +362,6 @@ def test_colab_cell_is_first_and_silent_elsewhere(tmp_path):
 
 
 def test_exercise_answers_ignore_form():
-    assert ex._names("a, B ;c") == {"a", "b", "c"} and ex._names("a b") == {"a", "b"}
-    assert ex._number("1,250") == 1250 and ex._number("87.5%") == 87.5 and ex._number(True) is None
-    assert ex._number(float("nan")) is None and ex._number("x") is None
+    assert base._names("a, B ;c") == {"a", "b", "c"} and base._names("a b") == {"a", "b"}
+    assert base._number("1,250") == 1250 and base._number("87.5%") == 87.5 and base._number(True) is None
+    assert base._number(float("nan")) is None and base._number("x") is None

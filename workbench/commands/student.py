@@ -4,9 +4,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..catalog import project_dir
-from ..errors import Problem, WorkbenchError
-from ..exercises import student_notebook
+from workbench.catalog import project_dir
+from workbench.errors import Problem, WorkbenchError
+from workbench.exercises import student_notebook
 
 NAME = "student"
 HELP = ("write the student edition of the notebooks: every cell tagged 'solution' replaced by an "
