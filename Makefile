@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: lab test bench clean-venv
+.PHONY: lab test bench student clean-venv
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
@@ -28,6 +28,11 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m workbench bench
+
+# the notebooks without their solution cells, for learners (student/ is ignored by git; the full
+# notebooks are the answer key). Refuses to replace an existing edition: delete student/ first.
+student: $(STAMP)
+	$(BIN)/python -m workbench student --out student/
 
 clean-venv:
 	rm -rf $(VENV)

@@ -145,7 +145,6 @@ class Redaction:
     in the order the placeholders were made. :meth:`restore` puts the values back into any text
     that carries the placeholders (the model's answer); placeholders the answer dropped are simply
     absent, and text that merely looks like a placeholder but is not in the mapping is left alone.
-    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``.
     """
 
     text: str
