@@ -38,6 +38,11 @@ RETIRED_LONG_AGO_DAYS = 365
 # a price per million tokens outside these bounds is possible but rare enough to deserve a look
 SOFT_PRICE_RANGE = {"usd_per_mtok_in": (0.01, 100.0), "usd_per_mtok_out": (0.01, 300.0)}
 PRICE_COLUMNS = ("usd_per_mtok_in", "usd_per_mtok_out")
+# the median API input price of a real price list is about 0.15 (the shipped catalog, 81 offerings) to
+# about 1.3 (the LiteLLM excerpt in tests/excerpts) USD per million tokens; a list of frontier models
+# only stays below 10. A median above this means the whole table is in another unit.
+MEDIAN_IN_MAX_USD_PER_MTOK = 20.0
+MEDIAN_MIN_ROWS = 3
 DATE_COLUMNS = ("as_of", "speed_as_of", "release_date", "from_date")  # deprecation_date and to_date may lie ahead
 
 
@@ -124,10 +129,27 @@ def price_unit_problems(offerings: pd.DataFrame, price_history: pd.DataFrame | N
     return errors, warnings
 
 
-def price_order_problems(offerings: pd.DataFrame, models: pd.DataFrame, display: str
-                         ) -> tuple[list[Problem], list[Problem]]:
-    """Input and output swapped (the same model elsewhere has the two prices the other way round):
-    an error. Output cheaper than input where no other offering of the creator's models is: a warning
+def price_level_problems(offerings: pd.DataFrame, display: str) -> list[Problem]:
+    """A whole table in the wrong unit (an imported map priced per thousand tokens, or in cents): its
+    median input price is above :data:`MEDIAN_IN_MAX_USD_PER_MTOK`. Names every row above that level."""
+    api = offerings[(offerings["access_mode"] != "self-hosted") & offerings["usd_per_mtok_in"].notna()]
+    if len(api) < MEDIAN_MIN_ROWS:
+        return []
+    med = float(api["usd_per_mtok_in"].median())
+    if med <= MEDIAN_IN_MAX_USD_PER_MTOK:
+        return []
+    return [_p(display, row, f"the table's median input price is {med:g} USD per million tokens, more than "
+               f"{MEDIAN_IN_MAX_USD_PER_MTOK:g} (a real price list's median is about 0.1 to 2): the whole file looks "
+               "priced per thousand tokens or in cents",
+               "convert every price to USD per million tokens (per thousand x 1,000; cents / 100), or check "
+               "which unit the source file uses", "usd_per_mtok_in", v)
+            for row, v in api["usd_per_mtok_in"].items() if v > MEDIAN_IN_MAX_USD_PER_MTOK]
+
+
+def price_order_problems(offerings: pd.DataFrame, models: pd.DataFrame, display: str,
+                         price_history: pd.DataFrame | None = None) -> tuple[list[Problem], list[Problem]]:
+    """Input and output swapped (the same model elsewhere, or its current price history, has the two
+    prices the other way round): an error. Output cheaper than input where no other offering of the creator's models is: a warning
     (some models do price output below input). A cache-read price above the input price: an error."""
     errors: list[Problem] = []
     warnings: list[Problem] = []
@@ -137,6 +159,11 @@ def price_order_problems(offerings: pd.DataFrame, models: pd.DataFrame, display:
     for row in offerings.index[inverted]:
         o = offerings.loc[row]
         same = offerings[both & (offerings["model_id"] == o["model_id"]) & (offerings.index != row)]
+        same = same[["offering_id", "usd_per_mtok_in", "usd_per_mtok_out"]]
+        if price_history is not None and len(price_history):
+            h = price_history[(price_history["model_id"] == o["model_id"]) & price_history["to_date"].isna()]
+            h = h.assign(offering_id=h["provider"] + " in price_history.csv")
+            same = pd.concat([same, h[["offering_id", "usd_per_mtok_in", "usd_per_mtok_out"]]])
         swapped = same[((same["usd_per_mtok_in"] - o["usd_per_mtok_out"]).abs() <= 0.1 * same["usd_per_mtok_in"])
                        & ((same["usd_per_mtok_out"] - o["usd_per_mtok_in"]).abs() <= 0.1 * same["usd_per_mtok_out"])
                        & (same["usd_per_mtok_out"] > same["usd_per_mtok_in"])]
@@ -307,8 +334,11 @@ def plausibility_problems(tables: dict[str, pd.DataFrame], displays: dict[str, s
     errors += case_duplicate_problems(models, "model_id", displays["models"])
     errors += case_duplicate_problems(offers, "offering_id", displays["offerings"])
     add(provider_problems(offers, known_providers(tables.get("providers")), displays["offerings"]))
-    add(price_unit_problems(offers, hist, displays["offerings"]))
-    add(price_order_problems(offers, models, displays["offerings"]))
+    level = price_level_problems(offers, displays["offerings"])
+    errors += level
+    if not level:  # one unit problem per row: a table in the wrong unit says so once per row
+        add(price_unit_problems(offers, hist, displays["offerings"]))
+    add(price_order_problems(offers, models, displays["offerings"], hist))
     errors += cache_price_problems(offers, displays["offerings"])
     if hist is not None and len(hist):
         errors += cache_price_problems(hist, displays["price_history"])
