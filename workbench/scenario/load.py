@@ -265,6 +265,9 @@ def _build_step(d: dict, i: int, file: str, problems: list[Problem]) -> Step | N
     if lat.get("p95_s") is not None and lat.get("total_s") is not None and lat["p95_s"] < lat["total_s"]:
         problems.append(Problem(file, f"{path}.latency.p95_s", "the p95 target is below the typical (total_s) target",
                                 "a p95 target is at least the typical one; raise p95_s or lower total_s"))
+    if (tok.get("input") or 0) + (tok.get("output") or 0) + (tok.get("reasoning") or 0) == 0:
+        problems.append(Problem(file, f"{path}.tokens", "a step with 0 input and 0 output tokens costs nothing",
+                                "give the tokens one request sends (input) and gets back (output)"))
     con = d.get("constraints") or {}
     need_ctx = (tok.get("input") or 0) + (tok.get("output") or 0) + (tok.get("reasoning") or 0)
     if con.get("min_context_tokens") is not None and con["min_context_tokens"] < need_ctx:
@@ -297,6 +300,27 @@ def _build_step(d: dict, i: int, file: str, problems: list[Problem]) -> Step | N
     return step
 
 
+def _comma_list_problems(data: dict, file: str) -> list[Problem]:
+    """A list written as one comma- or semicolon-separated string (``regions: us, eu``), which would
+    otherwise be read as the single item ``'us, eu'`` and match nothing."""
+    out = []
+    places = [("constraints", data.get("constraints"), ("regions", "exclude_providers", "exclude_models"))]
+    for i, st in enumerate(data.get("workflow") or []):
+        if isinstance(st, dict):
+            places.append((f"workflow[{i}].constraints", st.get("constraints"), ("modalities", "access_modes")))
+            places.append((f"workflow[{i}].output_contract", st.get("output_contract"), ("labels",)))
+    for path, block, keys in places:
+        if not isinstance(block, dict):
+            continue
+        for k in keys:
+            v = block.get(k)
+            if isinstance(v, str) and ("," in v or ";" in v):
+                items = [x.strip() for x in v.replace(";", ",").split(",") if x.strip()]
+                out.append(Problem(file, f"{path}.{k}", "a list written as one string",
+                                   f"write it as a list: {k}: [{', '.join(items)}]", value=v))
+    return out
+
+
 def scenario_from_dict(data: Any, file: str = "<memory>") -> Scenario:
     """Validate a parsed YAML document and build a :class:`Scenario` (all problems at once)."""
     if not isinstance(data, dict):
@@ -304,6 +328,7 @@ def scenario_from_dict(data: Any, file: str = "<memory>") -> Scenario:
                    "start from data/scenarios/support_assistant.yaml")
     problems: list[Problem] = []
     d = _check_mapping(data, SCENARIO_SPEC, "", file, problems)
+    problems += _comma_list_problems(data, file)
     steps = []
     names = set()
     for i, sd in enumerate(d.get("workflow") or []):
