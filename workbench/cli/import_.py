@@ -2,7 +2,8 @@
 
 A thin shell over :mod:`workbench.catalog.importers`: import one public file, validate the tables in memory
 (nothing is written if they are invalid), check that no target file exists (unless ``--force``),
-write one CSV per table, load the folder back with :func:`~workbench.catalog.load_catalog`, and
+stage one CSV per table in a temporary folder next to ``--out``, load the whole resulting catalog there
+(with the tables of ``--out`` the import does not replace), move the files in only when it loads, and
 print how many entries were imported and why the others were skipped.
 """
 from __future__ import annotations
@@ -26,7 +27,7 @@ def add_arguments(p):
     p.add_argument("file", help="the JSON file as downloaded")
     p.add_argument("--as-of", required=True, metavar="YYYY-MM-DD", help="the date the file describes (written into every row)")
     p.add_argument("--out", required=True, metavar="DIR", help="folder to write models.csv, offerings.csv, ... into")
-    p.add_argument("--force", action="store_true", help="replace CSVs that already exist in --out")
+    p.add_argument("--force", action="store_true", help="replace CSVs that already exist in --out (only when the whole resulting catalog still loads)")
     p.add_argument("--source", default=None, help="provenance written into every row (default: the format and file name)")
     p.add_argument("--category", default="full", help="lmarena only: the leaderboard category (default: full)")
     p.add_argument("--scatterplot", default=None, metavar="FILE",

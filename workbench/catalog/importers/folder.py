@@ -1,9 +1,16 @@
-"""Write an import into a catalog folder: validate in memory, refuse to replace files unless asked,
-write one CSV per table plus the skipped entries, and load the folder back.
+"""Write an import into a catalog folder so that it cannot break the catalog: validate in memory, refuse
+to replace files unless asked, write the tables into a new temporary folder next to the target, load
+the *whole* resulting catalog there (the new tables together with the tables already in the target
+that the import does not replace, e.g. old scores and price history), and only then move the new
+files into the target (``os.replace`` per file). When anything fails, the target is left as it was.
 The shell ``python -m workbench import`` and the import benchmark both call :func:`write_import`.
 """
 from __future__ import annotations
 
+import dataclasses
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from workbench.catalog.importers.common import ImportResult
@@ -31,17 +38,49 @@ def check_targets(folder: Path, names: list[str], force: bool) -> list[Path]:
     return paths
 
 
-def write_import(result: ImportResult, folder: str | Path, force: bool = False) -> tuple[dict, Catalog]:
-    """Validate ``result``'s tables, write them (and ``import_skipped.csv``) into ``folder``, load it back.
+def _existing_ancestor(folder: Path) -> Path:
+    p = folder.absolute().parent
+    while not p.exists():
+        p = p.parent
+    return p
 
-    Returns the tables written and the loaded catalog. Nothing is written when the tables are invalid
-    or (without ``force``) when a target file exists."""
+
+def _as_target(problems: list[Problem], staging: Path, folder: Path) -> list[Problem]:
+    """Problems found in the staging folder, named by the target file they would have become."""
+    return [dataclasses.replace(p, file=str(folder / Path(p.file).name), fix=p.fix + " (nothing in the folder was changed)")
+            if staging.name in Path(p.file).parts else p for p in problems]
+
+
+def write_import(result: ImportResult, folder: str | Path, force: bool = False) -> tuple[dict, Catalog]:
+    """Validate ``result``'s tables, stage them (and ``import_skipped.csv``) next to ``folder``, load the
+    whole resulting catalog there, then move them into ``folder`` and load it back.
+
+    Returns the tables written and the loaded catalog. Nothing in ``folder`` changes when the tables are
+    invalid, when (without ``force``) a target file exists, or when the tables would break the catalog
+    they join (an import that drops models which old scores or price history still name)."""
     folder = Path(folder)
     tables = result.catalog_tables()
     displays = {n: str(folder / TABLES[n].filename) for n in TABLES}
-    catalog_from_frames(tables, displays, path=str(folder))  # validate before writing anything
-    check_targets(folder, list(tables), force)
-    for name, df in tables.items():
-        write_table(df, name, folder, force=force)
-    result.skipped.to_csv(folder / SKIPPED_FILE, index=False, lineterminator="\n")
+    catalog_from_frames(tables, displays, path=str(folder))  # validate the import on its own first
+    targets = check_targets(folder, list(tables), force)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.import-", dir=_existing_ancestor(folder)))
+    try:
+        new_files = [write_table(df, name, staging) for name, df in tables.items()]
+        result.skipped.to_csv(staging / SKIPPED_FILE, index=False, lineterminator="\n")
+        new_files.append(staging / SKIPPED_FILE)
+        for spec in TABLES.values():  # the target's other tables join the new ones
+            old = folder / spec.filename
+            if spec.name not in tables and old.is_file():
+                shutil.copy2(old, staging / spec.filename)
+        try:
+            load_catalog(staging)
+        except WorkbenchError as e:
+            problems = _as_target(e.problems, staging, folder)
+            raise WorkbenchError(problems, summary=f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in the "
+                                 f"catalog the import would leave in {folder}; nothing was changed") from None
+        folder.mkdir(parents=True, exist_ok=True)
+        for src, dst in zip(new_files, targets):
+            os.replace(src, dst)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return tables, load_catalog(folder)
