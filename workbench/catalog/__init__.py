@@ -11,6 +11,7 @@ from workbench.catalog.curation import default_curation_dir, display_number, vra
 from workbench.catalog.diligence import LicenceTerms, licence_terms, diligence_flags, diligence_table, diligence_for_scenario
 from workbench.catalog.licences import licence_restrictions, browse, environment_report
 from workbench.catalog.load import default_catalog_dir, read_csv_strings, validate_table, Catalog, catalog_from_frames, load_catalog, table_as_strings, write_table, summary
+from workbench.catalog.plausibility import plausibility_problems, benchmark_scales, known_providers
 from workbench.catalog.schema import Column, Table
 from workbench.catalog.snapshot import Snapshot, build_snapshot, write_snapshot
 
@@ -41,6 +42,9 @@ __all__ = [
     "table_as_strings",
     "write_table",
     "summary",
+    "plausibility_problems",
+    "benchmark_scales",
+    "known_providers",
     "Column",
     "Table",
     "Snapshot",
