@@ -11,6 +11,7 @@ import pytest
 
 from workbench.catalog import catalog_from_frames
 from workbench.catalog.importers import import_models_dev
+from workbench.catalog.importers.folder import IMPLAUSIBLE_REASON, set_aside_implausible
 from workbench.catalog.importers.models_dev import bundle_date, model_type_of, models_dev_providers
 from workbench.errors import WorkbenchError
 
@@ -139,7 +140,13 @@ def test_bundled_file_imports_offline_every_entry_accounted_for():
     assert c["total"] == 4803  # models-dev 1.0.398: 4,803 (provider, model) entries
     assert c["imported"] + sum(c["skipped"].values()) == c["total"]
     assert r.as_of == "2026-05-21" and "models-dev 1.0.398" in r.source
-    catalog_from_frames(r.catalog_tables())
+    # three offerings whose prices the catalog's plausibility checks refuse (a voxtral price 0.0157x the
+    # same model elsewhere; two cache-read prices above input) are listed as skipped, with the check's text
+    kept = set_aside_implausible(r)
+    aside = kept.skipped[kept.skipped["reason"] == IMPLAUSIBLE_REASON]
+    assert len(aside) == 3 and aside["detail"].str.contains("cache-read price is above the input price").sum() == 2
+    assert kept.counts()["imported"] + sum(kept.counts()["skipped"].values()) == c["total"]
+    catalog_from_frames(kept.catalog_tables())
 
 
 def test_bundle_date_reads_the_gzip_header(tmp_path):

@@ -49,7 +49,8 @@ def test_a_comma_string_where_a_list_is_expected_is_an_error_with_the_list_writt
     out = check_mapping({"regions": "us, eu"}, {"regions": F("list[str]")}, "constraints", "s.yaml", problems)
     assert out == {"regions": None}
     (p,) = problems
-    assert p.where == "constraints.regions" and "commas" in p.message and p.fix.endswith("[us, eu]")
+    assert (p.where, p.message, p.fix) == ("constraints.regions", "a list written as one string",
+                                           "write it as a list: regions: [us, eu]")
 
 
 def test_a_single_word_still_counts_as_a_one_item_list():

@@ -46,9 +46,10 @@ def check_value(value: Any, spec: F, path: str, file: str, problems: list[Proble
         return check_mapping(value, spec.sub, path, file, problems)
     if k.startswith("list"):
         if isinstance(value, str) and k == "list[str]":
-            if "," in value:
-                items = ", ".join(v.strip() for v in value.split(","))
-                return bad("a list written as one text with commas", f"write it as a YAML list: [{items}]")
+            if "," in value or ";" in value:
+                items = ", ".join(v.strip() for v in value.replace(";", ",").split(",") if v.strip())
+                key = path.rsplit(".", 1)[-1]
+                return bad("a list written as one string", f"write it as a list: {key}: [{items}]")
             value = [value]
         if not isinstance(value, list):
             return bad("must be a list", "write it as '- item' lines or [a, b]")

@@ -37,6 +37,21 @@ from workbench.catalog.load import (
     validate_table,
     write_table,
 )
+from workbench.catalog.plausibility import (
+    benchmark_scales,
+    cache_price_problems,
+    case_duplicate_problems,
+    future_date_problems,
+    known_providers,
+    plausibility_problems,
+    price_level_problems,
+    price_order_problems,
+    price_unit_problems,
+    provider_problems,
+    reference_date,
+    retirement_problems,
+    score_scale_problems,
+)
 from workbench.catalog.schema import Column, Table
 from workbench.catalog.snapshot import Snapshot, build_snapshot, write_snapshot
 
@@ -67,6 +82,19 @@ __all__ = [
     "table_as_strings",
     "write_table",
     "summary",
+    "benchmark_scales",
+    "known_providers",
+    "price_unit_problems",
+    "price_level_problems",
+    "price_order_problems",
+    "cache_price_problems",
+    "reference_date",
+    "future_date_problems",
+    "retirement_problems",
+    "case_duplicate_problems",
+    "provider_problems",
+    "score_scale_problems",
+    "plausibility_problems",
     "Column",
     "Table",
     "Snapshot",

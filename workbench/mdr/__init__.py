@@ -9,7 +9,7 @@ is drawn in :mod:`workbench.ui`. Taught in ``notebooks/06_model_decision_record.
 from __future__ import annotations
 
 from workbench.mdr.comparison import comparison_frame, comparison_levels
-from workbench.mdr.config import RecordConfig, record_config
+from workbench.mdr.config import RecordConfig, record_config, trigger_threshold_problems
 from workbench.mdr.draft import (
     build_matrix,
     build_triggers,
@@ -67,6 +67,7 @@ __all__ = [
     "comparison_frame",
     "RecordConfig",
     "record_config",
+    "trigger_threshold_problems",
     "scenario_to_dict",
     "pick_candidates",
     "choose_decision",

@@ -154,3 +154,33 @@ def record_config(scenario: Scenario, block: dict | None = None) -> RecordConfig
         fallback_different_region=bool((d.get("fallback") or {}).get("different_region", True)),
         second_source=d.get("second_source"), golden_tasks=golden,
     )
+
+
+# the record field that sets each trigger kind's threshold (volume_above is factor x planned volume)
+TRIGGER_THRESHOLD_FIELD = {"price_change_pct": "price_change_pct", "deprecation_within_days": "deprecation_within_days",
+                           "age_above_days": "age_days", "golden_set_drop_pp": "golden_set_drop_pp"}
+
+
+def trigger_threshold_problems(triggers: list, file: str) -> list[Problem]:
+    """Thresholds of a record's triggers (as read back from a record file) checked against the same
+    bounds as ``record.review_triggers`` (:data:`TRIGGERS_SPEC`): a negative or zero threshold would make
+    a trigger fire on no change at all (a price moving 0% is 'more than -5%'). ``dominated`` has none."""
+    problems: list[Problem] = []
+    for i, t in enumerate(triggers):
+        path = f"facts.triggers[{i}].threshold"
+        if t.kind == "dominated":
+            continue
+        v = t.threshold
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            problems.append(Problem(file, path, f"the {t.kind} trigger needs a number", "restore the threshold "
+                                    "`python -m workbench decide` wrote", value=v))
+            continue
+        spec = TRIGGERS_SPEC.get(TRIGGER_THRESHOLD_FIELD.get(t.kind, ""))
+        lo = spec.min if spec is not None else 0
+        hi = spec.max if spec is not None else None
+        if v <= 0 or v < lo or (hi is not None and v > hi):
+            bound = f"is outside {lo:g}..{hi:g}" if hi is not None else "must be above 0"
+            problems.append(Problem(file, path, f"the {t.kind} threshold {bound}",
+                                    f"a trigger fires on a change larger than its threshold; write a positive number "
+                                    f"({(spec.doc if spec is not None else 'the planned volume limit')})", value=v))
+    return problems

@@ -265,6 +265,9 @@ def _build_step(d: dict, i: int, file: str, problems: list[Problem]) -> Step | N
     if lat.get("p95_s") is not None and lat.get("total_s") is not None and lat["p95_s"] < lat["total_s"]:
         problems.append(Problem(file, f"{path}.latency.p95_s", "the p95 target is below the typical (total_s) target",
                                 "a p95 target is at least the typical one; raise p95_s or lower total_s"))
+    if (tok.get("input") or 0) + (tok.get("output") or 0) + (tok.get("reasoning") or 0) == 0:
+        problems.append(Problem(file, f"{path}.tokens", "a step with 0 input and 0 output tokens costs nothing",
+                                "give the tokens one request sends (input) and gets back (output)"))
     con = d.get("constraints") or {}
     need_ctx = (tok.get("input") or 0) + (tok.get("output") or 0) + (tok.get("reasoning") or 0)
     if con.get("min_context_tokens") is not None and con["min_context_tokens"] < need_ctx:

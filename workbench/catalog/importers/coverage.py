@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from workbench.catalog.importers.common import ImportResult, dedupe_name_map
+from workbench.catalog.importers.folder import set_aside_implausible
 from workbench.catalog.load import Catalog
 
 # fact -> (what it is, how "missing" is decided); policy facts use provider-level values where the
@@ -67,6 +68,7 @@ def merge_results(results: list[ImportResult]) -> tuple[dict[str, pd.DataFrame],
     """
     out: dict[str, pd.DataFrame] = {}
     notes: list[str] = []
+    results = [set_aside_implausible(r) for r in results]  # a source's odd rows, listed as skipped
     for table, key in (("models", "model_id"), ("offerings", "offering_id")):
         frames, seen = [], set()
         for r in results:

@@ -91,6 +91,25 @@ def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
     return re.sub(r"\b(sk|rk|pk|or|gsk|xai|key)-[A-Za-z0-9_\-*]{6,}", "***", text)
 
 
+MASK = "***"
+# the value of an Authorization header or a bearer token, wherever it appears in text
+_AUTH_VALUE = re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*[\"']?)(?:bearer\s+|basic\s+|token\s+)?[^\s\"',;}]+")
+_BEARER = re.compile(r"(?i)\b(bearer\s+)(?=[A-Za-z0-9._~+/\-]*\d)[A-Za-z0-9._~+/\-]{8,}=*")
+
+
+def mask_secrets(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """``text`` with every occurrence of the given secrets (the configured API key) and every
+    ``Authorization`` header value or bearer token masked as '***'. Applied to completions before they
+    are cached, written or printed (an echoing proxy or a debugging server may repeat the key).
+    Unlike :func:`redact` it leaves key-like words alone (a model may well write 'key-value')."""
+    if not text:
+        return text
+    for s in sorted((s for s in secrets if s and len(s) >= 4), key=len, reverse=True):
+        text = re.sub(re.escape(s), MASK, text, flags=re.IGNORECASE)  # also a key a proxy upper- or lower-cased
+    text = _AUTH_VALUE.sub(lambda m: m.group(1) + MASK, text)
+    return _BEARER.sub(lambda m: m.group(1) + MASK, text)
+
+
 def api_key_from_env(config: EndpointConfig, environ: Mapping[str, str] | None = None) -> str:
     """The API key for ``config``: ``$WORKBENCH_API_KEY`` (or the variable the config names), then
     ``$OPENAI_API_KEY``; a local server needs none. A missing key for a remote endpoint is an error
@@ -195,6 +214,10 @@ class OpenAICompatCandidate:
     def __repr__(self) -> str:  # never show the key
         return f"OpenAICompatCandidate(model={self.config.model!r}, base_url={safe_url(self.config.base_url)!r})"
 
+    def mask(self, text: str) -> str:
+        """``text`` with this endpoint's key and any Authorization value masked (see :func:`mask_secrets`)."""
+        return mask_secrets(text, self._secrets)
+
     @property
     def cache_key(self) -> str:
         c = self.config
@@ -272,7 +295,7 @@ class OpenAICompatCandidate:
         end = time.perf_counter()
         if chunks == 0:
             raise MalformedResponse("the stream ended without a single chunk")
-        return _completion("".join(parts), usage, start, first, last, end, model, finish)
+        return _completion(self.mask("".join(parts)), usage, start, first, last, end, model, finish)
 
 
 def _completion(text, usage, start, first, last, end, model, finish) -> Completion:
