@@ -253,13 +253,34 @@ def test_modalities_vision_role_needs_images():
 
 
 @pytest.mark.parametrize("dep, expected", [
-    ("2026-06-30", "deprecation: already retired on 2026-06-30 (scenario as_of 2026-11-20)"),
-    ("2027-03-01", "deprecation: retires on 2027-03-01, on or before the horizon 2027-11-20 (as_of + horizon_months: 12)"),
-    ("2027-11-20", "deprecation: retires on 2027-11-20, on or before the horizon 2027-11-20 (as_of + horizon_months: 12)"),
+    ("2026-06-30", "deprecation: already retired on 2026-06-30 (models.csv) (scenario as_of 2026-11-20)"),
+    ("2027-03-01", "deprecation: retires on 2027-03-01 (models.csv), on or before the horizon 2027-11-20 "
+                   "(as_of + horizon_months: 12)"),
+    ("2027-11-20", "deprecation: retires on 2027-11-20 (models.csv), on or before the horizon 2027-11-20 "
+                   "(as_of + horizon_months: 12)"),
 ])
 def test_deprecation_before_the_horizon(dep, expected):
     failed, reasons = reasons_of(run(models=[{"deprecation_date": dep}]))
     assert failed == ["deprecation"] and reasons == [expected]
+
+
+LL_DEP = ("LiteLLM key 'vertex_ai/claude-sonnet-5' deprecation_date, LiteLLM model_prices_and_context_window_backup.json "
+          "(PyPI litellm 1.110.2), 2026-11-20; LiteLLM cites https://cloud.google.com/vertex-ai/generative-ai/pricing")
+
+
+def test_an_offering_retiring_inside_the_horizon_is_excluded_with_its_date_and_source():
+    # the endpoint (a cloud's copy) retires on 2026-12-24 although the model itself has no date: the
+    # reason names the day and who says so (the source's first clause: key, file, date)
+    failed, reasons = reasons_of(run(offerings=[{"deprecation_date": "2026-12-24", "deprecation_source": LL_DEP}]))
+    assert failed == ["deprecation"]
+    assert reasons == ["deprecation: retires on 2026-12-24 (LiteLLM key 'vertex_ai/claude-sonnet-5' deprecation_date, "
+                       "LiteLLM model_prices_and_context_window_backup.json (PyPI litellm 1.110.2), 2026-11-20), "
+                       "on or before the horizon 2027-11-20 (as_of + horizon_months: 12)"]
+    # after the horizon it passes; the earlier of the endpoint's and the model's date counts
+    assert passes(run(offerings=[{"deprecation_date": "2027-12-01", "deprecation_source": LL_DEP}]))
+    failed, reasons = reasons_of(run(offerings=[{"deprecation_date": "2027-12-01", "deprecation_source": LL_DEP}],
+                                     models=[{"deprecation_date": "2027-05-02", "deprecation_source": "creator page"}]))
+    assert reasons[0].startswith("deprecation: retires on 2027-05-02 (creator page), on or before")
 
 
 def test_deprecation_after_the_horizon_passes():

@@ -41,7 +41,9 @@ REQUIRED_MODEL_KEYS = ("model_id", "name", "creator", "model_type", "openness", 
                        "license_source", "facts", "names")
 
 
-PROVIDER_KEYS = ("zero_data_retention", "trains_on_data", "regions", "policy_url", "notes")
+# as_of: the date of the policy page the facts were read from (default: the curation day);
+# read: which copy was read (e.g. a dated archived copy), added to the row's source
+PROVIDER_KEYS = ("zero_data_retention", "trains_on_data", "regions", "policy_url", "notes", "as_of", "read")
 
 
 SELF_PROVIDER = "self"
@@ -418,6 +420,11 @@ def load_curation(folder: str | Path | None = None) -> Curation:
         for k, v in facts.items():
             if k not in PROVIDER_KEYS:
                 problems.append(Problem(f, f"providers.{p}.{k}", "unknown key", did_you_mean(k, PROVIDER_KEYS)))
+            elif k == "as_of":
+                try:
+                    facts[k] = check_as_of(str(v), f"{f}: providers.{p}.as_of")
+                except WorkbenchError as e:
+                    problems.extend(e.problems)
             elif k in ("zero_data_retention", "trains_on_data") and (_bool_word(v) or "").startswith("?"):
                 problems.append(Problem(f, f"providers.{p}.{k}", f"'{v}' is not yes/no", "write yes or no, or leave it out (unknown)"))
     if problems:

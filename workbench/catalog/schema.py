@@ -64,6 +64,8 @@ PROVENANCE = (
     Column("source", "str", True, doc="where the row's facts come from: a named public source, version or URL"),
     Column("as_of", "date", True, doc="the date the facts describe (YYYY-MM-DD)"),
 )
+# the day a maintainer wrote the row, kept apart from as_of (the date the source describes)
+CURATED_ON = Column("curated_on", "date", doc="the day the row was curated (not the date its facts describe)")
 
 MODELS = Table(
     "models",
@@ -89,8 +91,10 @@ MODELS = Table(
         Column("reasoning", "bool", doc="a reasoning (thinking) model"),
         Column("weights_formats", "list", doc="';'-separated, e.g. 'safetensors;gguf' (open models)"),
         Column("gated", "bool", doc="weights need an access request or licence click-through"),
-        Column("deprecation_date", "date"),
+        Column("deprecation_date", "date", doc="the creator retires the model on this day"),
+        Column("deprecation_source", "str", doc="who states deprecation_date (source and date)"),
         *PROVENANCE,
+        CURATED_ON,
     ),
     key=("model_id",),
     doc="one row per model",
@@ -134,6 +138,9 @@ OFFERINGS = Table(
         Column("tokens_per_s_per_gpu", "float", min=0.0, max=1_000_000.0,
                doc="self-hosted: assumed aggregate output tokens/s per GPU (an assumption)"),
         Column("assumptions", "str", doc="what in this row is assumed rather than published"),
+        Column("deprecation_date", "date", doc="this provider retires this endpoint on this day (can be earlier "
+               "than the model's)"),
+        Column("deprecation_source", "str", doc="who states deprecation_date (source and date)"),
         *PROVENANCE,
     ),
     key=("offering_id",),
@@ -183,6 +190,7 @@ NAME_MAP = Table(
                doc="whose naming the external name follows"),
         Column("external_name", "str", True),
         *PROVENANCE,
+        CURATED_ON,
     ),
     key=("namespace", "external_name"),
     doc="how each source names a catalog model; the join key for cross-source checks",
@@ -216,6 +224,7 @@ PROVIDERS = Table(
         Column("policy_url", "str", doc="the provider's published data-usage policy"),
         Column("notes", "str"),
         *PROVENANCE,
+        CURATED_ON,
     ),
     key=("provider",),
     doc="provider-level policy facts; an offering's own privacy columns override them when filled",

@@ -260,7 +260,10 @@ def constraint_checks(c: Candidates, scenario: Scenario, step: Step) -> list[_Ch
     as_of, horizon = pd.Timestamp(scenario.as_of), pd.Timestamp(scenario.horizon_date)
     gone = (dep <= as_of).to_numpy(dtype=bool)
     soon = ((dep > as_of) & (dep <= horizon)).to_numpy(dtype=bool)
-    dep_txt = dep.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+    # the date and who states it (the source's first clause: its key, file and date)
+    dep_src = [str(v).split("; ")[0] if isinstance(v, str) else "source not stated"
+               for v in c.table["deprecation_source"].to_numpy(dtype=object)]
+    dep_txt = np.array([f"{d:%Y-%m-%d} ({w})" if not pd.isna(d) else "" for d, w in zip(dep, dep_src)], dtype=object)
     msgs = _messages(n, gone, dep_txt, "deprecation: already retired on {}" + f" (scenario as_of {scenario.as_of})")
     msgs[soon] = _messages(n, soon, dep_txt, "deprecation: retires on {}" + f", on or before the horizon "
                            f"{scenario.horizon_date} (as_of + horizon_months: {scenario.horizon_months})")[soon]
