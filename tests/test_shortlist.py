@@ -104,6 +104,14 @@ def passes(res, offering_id="p/m1"):
 # hard constraints, one by one
 # ------------------------------------------------------------------------------------------
 
+def test_stale_speed_facts_are_flagged_like_scores():
+    # scenario as_of 2026-11-20; 2026-05-23 is 181 days before (limit 180) -> flagged; 2026-05-24 is not
+    res = run(offerings=[{"speed_as_of": "2026-05-23"}])
+    assert res.ranked["flags"].iloc[0] == ["latency: stale speed facts (speed_as_of 2026-05-23 is 181 days before "
+                                           "2026-11-20, limit 180): re-measure before relying on the latency"]
+    assert run(offerings=[{"speed_as_of": "2026-05-24"}]).ranked["flags"].iloc[0] == []
+
+
 def test_a_clean_offering_passes_with_no_flags():
     res = run()
     assert passes(res) and res.excluded.empty

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from workbench.shortlist.constraints import constraint_checks, with_constraints
 from workbench.shortlist.costs import shortlisted_offerings, candidate_costs
-from workbench.shortlist.leaderboards import is_quality_benchmark, default_benchmarks, benchmark_namespace, latest_scores, score_table, spearman_rho, kendall_tau_b, rank_correlations, rank_disagreements, stale_scores, mixed_harnesses, joined_names, CrossCheck, crosscheck
+from workbench.shortlist.leaderboards import is_quality_benchmark, default_benchmarks, benchmark_namespace, latest_scores, score_table, spearman_rho, kendall_tau_b, rank_correlations, rank_disagreements, stale_scores, stale_speeds, mixed_harnesses, joined_names, CrossCheck, crosscheck
 from workbench.shortlist.pool import Candidates, candidates, offering_latency_s, request_cost_at_3to1_usd
 from workbench.shortlist.ranking import ShortlistResult, shortlist, shortlist_all, provider_spread, offerings_of, leaderboard_top_vs_pick
 from workbench.shortlist.scoring import normalise, weighted_score, pareto_front, sample_weights, rank_stability
@@ -29,6 +29,7 @@ __all__ = [
     "rank_correlations",
     "rank_disagreements",
     "stale_scores",
+    "stale_speeds",
     "mixed_harnesses",
     "joined_names",
     "CrossCheck",
