@@ -112,6 +112,28 @@ def test_stale_speed_facts_are_flagged_like_scores():
     assert run(offerings=[{"speed_as_of": "2026-05-24"}]).ranked["flags"].iloc[0] == []
 
 
+def test_reasoning_setting_default_is_the_fastest_with_facts_and_a_step_can_choose():
+    # one offering at three settings (speeds as AA lists GPT-5.6 Luna: max 60.564 s, low 1.274 s, none 0.604 s
+    # to first token) and a row at 'high' with no speed facts
+    rows = [{"offering_id": "p/m1", "reasoning_effort": "max", "ttft_s": "60.564", "provider_model_id": "m1"},
+            {"offering_id": "p/m1@low", "reasoning_effort": "low", "ttft_s": "1.274", "provider_model_id": "m1"},
+            {"offering_id": "p/m1@none", "reasoning_effort": "none", "ttft_s": "0.604", "provider_model_id": "m1"},
+            {"offering_id": "p/m1@high", "reasoning_effort": "high", "ttft_s": "", "output_tokens_per_s": "",
+             "provider_model_id": "m1"}]
+    res = run(offerings=rows)
+    assert res.ranked["offering_id"].tolist() == ["p/m1@none"] and res.ranked["reasoning_effort"].tolist() == ["none"]
+    failed, reasons = reasons_of(res, "p/m1")
+    assert failed == ["reasoning_effort"]
+    assert reasons == ["reasoning: setting 'max' is not this offering's default (the fastest setting with speed "
+                       "facts); list it in the step's reasoning_effort to compare it"]
+    # a step that lists settings gets exactly those (and an offering with no setting always passes)
+    res = run(offerings=rows + [{"offering_id": "q/m1", "provider": "q", "provider_model_id": "m1"}],
+              step={"reasoning_effort": ["low", "max"]})
+    assert sorted(res.ranked["offering_id"]) == ["p/m1", "p/m1@low", "q/m1"]
+    assert reasons_of(res, "p/m1@none")[1] == ["reasoning: setting 'none' is not one the step accepts "
+                                               "(reasoning_effort: low, max)"]
+
+
 def test_a_clean_offering_passes_with_no_flags():
     res = run()
     assert passes(res) and res.excluded.empty

@@ -68,6 +68,11 @@ CSV_COLUMNS = {
 }
 
 
+# reasoning_effort: the setting the row's speed was measured at (none, low, medium, high, max, or the
+# source's label); one row per setting, with the setting in the offering_id ('openai/gpt-5.6-luna@low')
+OPTIONAL_CSV_COLUMNS = {"offerings": ("reasoning_effort",)}
+
+
 def default_curation_dir() -> Path:
     """``data/catalog/curation`` of the project: the hand-curated inputs of the snapshot."""
     return project_dir() / "data" / "catalog" / "curation"
@@ -272,11 +277,14 @@ def _read_csv(path: Path, name: str) -> pd.DataFrame:
     display = f"curation/{path.name}"
     df = read_csv_strings(path, display)
     missing = [c for c in CSV_COLUMNS[name] if c not in df.columns]
-    extra = [c for c in df.columns if c not in CSV_COLUMNS[name]]
+    extra = [c for c in df.columns if c not in CSV_COLUMNS[name] + OPTIONAL_CSV_COLUMNS.get(name, ())]
     problems = [Problem(display, "row 1", "required column is missing", f"add a '{c}' column", column=c) for c in missing]
     problems += [Problem(display, "row 1", "unknown column", did_you_mean(c, CSV_COLUMNS[name]), column=c) for c in extra]
     if problems:
         raise WorkbenchError(problems)
+    for c in OPTIONAL_CSV_COLUMNS.get(name, ()):
+        if c not in df.columns:
+            df[c] = ""
     return df.reset_index(drop=True)
 
 

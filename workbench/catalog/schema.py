@@ -123,6 +123,8 @@ OFFERINGS = Table(
         Column("output_tokens_per_s", "float", min=0.0, max=100000.0, doc="median output speed"),
         Column("ttft_s", "float", min=0.0, max=3600.0, doc="median time to first token, seconds"),
         Column("speed_source", "str", doc="source of the two speed columns when it differs from 'source'"),
+        Column("reasoning_effort", "str", doc="the reasoning setting this row's speed (and quality) facts were "
+               "measured at: none, low, medium, high, max or the source's own label; empty = the offering has one"),
         Column("speed_as_of", "date"),
         Column("structured_outputs", "bool"),
         Column("tool_calling", "bool"),

@@ -201,6 +201,7 @@ class _Build:
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     speed_names: list[tuple[str, str]] = field(default_factory=list)  # (model_id, AA provider-table Model)
+    setting_names: list[tuple[str, str]] = field(default_factory=list)  # (model_id, AA slug of one reasoning setting)
 
     @property
     def src(self) -> dict:
@@ -249,7 +250,10 @@ def _speed(b: _Build, c: pd.Series, where: str) -> dict | None:
                                 "(median tokens/s and median time to first chunk)"}
     if c["speed"].startswith("aa-api:"):
         slug = c["speed"][len("aa-api:"):]
-        if c["model_id"] not in b.aa_scored or slug not in _names(b.models_by_id[c["model_id"]], "artificial-analysis"):
+        named = _names(b.models_by_id[c["model_id"]], "artificial-analysis")
+        # AA lists a reasoning model once per setting: its slug plus '-low', '-non-reasoning', ...
+        variant_of = [n for n in named if slug.startswith(n + "-")]
+        if c["model_id"] not in b.aa_scored or not (slug in named or variant_of):
             b.problem(OF, where, f"AA slug '{slug}' is not one of this model's names.artificial-analysis with "
                       "aa_scores: yes", "AA figures are used for a handful of models only: add the slug there "
                       f"(at most {MAX_AA_MODELS} models) or leave speed empty", column="speed")
@@ -263,6 +267,8 @@ def _speed(b: _Build, c: pd.Series, where: str) -> dict | None:
             b.problem(OF, where, f"Artificial Analysis has no measured speed for '{slug}'", "leave speed empty", column="speed")
             return None
         shown = aa.tables["models"].loc[aa.tables["models"]["model_id"].isin(their), "name"]
+        if slug not in named:
+            b.setting_names.append((c["model_id"], slug))
         variant = f" ('{shown.iloc[0]}', the setting AA measured)" if len(shown) else ""
         return {"output_tokens_per_s": float(vals["aa_median_output_tokens_per_s"].iloc[0]),
                 "ttft_s": float(vals["aa_median_ttft_s"].iloc[0]), "speed_as_of": src["artificial_analysis"]["as_of"],
@@ -303,7 +309,8 @@ def _offerings(b: _Build) -> pd.DataFrame:
         if speed is None:
             continue
         row = {k: v for k, v in r.items() if k in TABLES["offerings"].column_names}
-        row.update(offering_id=c["offering_id"], model_id=c["model_id"], provider=c["provider"], **speed, **retire)
+        row.update(offering_id=c["offering_id"], model_id=c["model_id"], provider=c["provider"], **speed, **retire,
+                   reasoning_effort=c.get("reasoning_effort") or None)
         rows.append(row)
     for _, c in b.cur.self_hosted.iterrows():
         n = float(c["tokens_per_s_per_gpu"])
@@ -521,6 +528,9 @@ def _name_map(b: _Build) -> pd.DataFrame:
         if m.get("deprecation_from"):
             add(m["model_id"], "litellm", m["deprecation_from"], f"key present in {src['litellm']['source']} "
                 "(its deprecation_date is the model's)", src["litellm"]["as_of"])
+    for mid, slug in b.setting_names:
+        add(mid, "artificial-analysis", slug, f"slug present in {src['artificial_analysis']['source']} (the model at "
+            "one reasoning setting; used for that setting's speed only)", src["artificial_analysis"]["as_of"])
     for mid, name in b.speed_names:
         add(mid, "artificial-analysis", name, f"name present in {src['artificial_analysis_providers']['source']}",
             src["artificial_analysis_providers"]["as_of"])

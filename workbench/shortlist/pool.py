@@ -91,7 +91,7 @@ CONSTRAINT_KEYS = (
     "model_type", "exclude_models", "exclude_providers", "gpu_operations", "access_modes",
     "no_training_on_prompts", "zero_data_retention", "regions", "commercial_use", "fine_tuning",
     "structured_outputs", "tool_calling", "prompt_caching", "batch_api",
-    "context_tokens", "output_tokens", "modalities", "deprecation",
+    "context_tokens", "output_tokens", "modalities", "reasoning_effort", "deprecation",
 )
 CAPABILITIES = ("structured_outputs", "tool_calling", "prompt_caching", "batch_api")
 CAPABILITY_WORDS = {"structured_outputs": "structured outputs", "tool_calling": "tool calling",
@@ -102,7 +102,7 @@ RANKED_COLUMNS = (
     "quality", "quality_benchmark", "quality_source", "quality_as_of", "quality_harness",
     "quality_ci_low", "quality_ci_high",
     "usd_per_request", "usd_per_mtok_blended_3to1", "usd_per_request_at_3to1", "diff_vs_3to1_pct",
-    "typical_latency_s", "ttft_s", "output_tokens_per_s", "speed_source", "speed_as_of",
+    "typical_latency_s", "ttft_s", "output_tokens_per_s", "reasoning_effort", "speed_source", "speed_as_of",
     "norm_quality", "norm_cost", "norm_latency", "pareto", "p_first", "p_top3", "scored", "flags",
     "source", "as_of",
 )

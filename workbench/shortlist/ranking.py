@@ -302,7 +302,7 @@ def shortlist(source: Catalog | Candidates, scenario: Scenario, step: str | None
         "usd_per_request": take(cost), "usd_per_mtok_blended_3to1": take(blend), "usd_per_request_at_3to1": take(at3),
         "diff_vs_3to1_pct": take(diff), "typical_latency_s": take(latency),
         "ttft_s": take(c.number("ttft_s")), "output_tokens_per_s": take(c.number("output_tokens_per_s")),
-        "speed_source": take(c.array("speed_source")), "speed_as_of": take(c.array("speed_as_of")),
+        "reasoning_effort": take(c.array("reasoning_effort")), "speed_source": take(c.array("speed_source")), "speed_as_of": take(c.array("speed_as_of")),
         "norm_quality": take(norms["quality"]), "norm_cost": take(norms["cost"]),
         "norm_latency": take(norms["latency"]), "pareto": take(pareto), "p_first": take(p_first),
         "p_top3": take(p_top3), "scored": take(scored), "flags": flags,
