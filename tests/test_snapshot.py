@@ -435,3 +435,20 @@ def test_livebench_scores_skip_a_category_with_a_missing_task():
     assert ("b", "livebench_global_average") not in out.index
     with pytest.raises(WorkbenchError, match="names task columns the table lacks"):
         livebench_scores(table, {"One": ["t1", "t9"]})
+
+
+def test_shipped_catalog_dates_retirements_settings_and_policy_pages(cat):
+    o = cat.offerings.set_index("offering_id")
+    # LiteLLM's vertex_ai/claude-sonnet-5 entry: deprecation_date 2026-12-24 (the endpoint, not the model)
+    assert str(o.loc["vertex_ai/claude-sonnet-5", "deprecation_date"].date()) == "2026-12-24"
+    assert "LiteLLM key 'vertex_ai/claude-sonnet-5'" in o.loc["vertex_ai/claude-sonnet-5", "deprecation_source"]
+    # one row per reasoning setting, each with AA's own figure for that setting (GPT-5.6 Luna low: 1.274 s)
+    assert o.loc["openai/gpt-5.6-luna", "reasoning_effort"] == "max" and o.loc["openai/gpt-5.6-luna", "ttft_s"] == 60.564
+    assert o.loc["openai/gpt-5.6-luna@low", "ttft_s"] == 1.274
+    assert "'GPT-5.6 Luna (low)'" in o.loc["openai/gpt-5.6-luna@low", "speed_source"]
+    # a policy fact is dated by the page it was read from, and says which copy was read
+    p = cat.providers.set_index("provider")
+    assert str(p.loc["together_ai", "as_of"].date()) == "2025-12-17" and p.loc["together_ai", "trains_on_data"] is False
+    assert "stored copy read on 2026-12-01" in p.loc["together_ai", "source"]
+    # hand-written rows keep the curation day apart from the date their source describes
+    assert (cat.models["as_of"] <= cat.models["curated_on"]).all()
