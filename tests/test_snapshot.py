@@ -448,7 +448,7 @@ def test_shipped_catalog_dates_retirements_settings_and_policy_pages(cat):
     assert "'GPT-5.6 Luna (low)'" in o.loc["openai/gpt-5.6-luna@low", "speed_source"]
     # a policy fact is dated by the page it was read from, and says which copy was read
     p = cat.providers.set_index("provider")
-    assert str(p.loc["together_ai", "as_of"].date()) == "2025-12-17" and p.loc["together_ai", "trains_on_data"] is False
+    assert str(p.loc["together_ai", "as_of"].date()) == "2025-12-17" and not bool(p.loc["together_ai", "trains_on_data"])
     assert "stored copy read on 2026-12-01" in p.loc["together_ai", "source"]
     # hand-written rows keep the curation day apart from the date their source describes
     assert (cat.models["as_of"] <= cat.models["curated_on"]).all()
