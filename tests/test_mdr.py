@@ -284,6 +284,25 @@ def test_clean_record_has_no_findings():
     assert codes(clean_record()) == []
 
 
+def test_lint_stale_speed_of_a_decided_candidate():
+    # D is 2026-11-20: a speed dated 2026-05-23 is 181 days old (limit 180) -> stale; 2026-05-24 (180) is not
+    old = cand("answer", "a/m1", "a", "us", ttft_s=fact(0.4, as_of=dt.date(2026, 5, 23)),
+               output_tokens_per_s=fact(90.0, as_of=dt.date(2026, 5, 23)))
+    r = clean_record(candidates=[old, cand("answer", "b/m2", "b", "eu")])
+    assert codes(r) == ["stale_speed"]
+    assert "dated 2026-05-23, 181 days before the record (limit 180)" in lint(r)["message"].iloc[0]
+    ok = cand("answer", "a/m1", "a", "us", ttft_s=fact(0.4, as_of=dt.date(2026, 5, 24)))
+    assert codes(clean_record(candidates=[ok, cand("answer", "b/m2", "b", "eu")])) == []
+
+
+def test_lint_record_dated_before_a_fact_it_cites():
+    later = cand("answer", "b/m2", "b", "eu", trains_on_data=fact(False, as_of=dt.date(2026, 11, 28)))
+    r = clean_record(candidates=[cand("answer", "a/m1", "a", "us"), later])
+    assert codes(r) == ["dated_before_fact"]
+    assert lint(r)["message"].iloc[0] == ("the record is dated 2026-11-20, before 1 fact(s) it cites "
+                                          "(trains_on_data); newest: b/m2 trains_on_data as_of 2026-11-28")
+
+
 def test_lint_no_fallback():
     r = clean_record(decisions=[StepDecision("answer", "a/m1", None)])
     assert codes(r) == ["no_fallback"]

@@ -147,6 +147,20 @@ def test_deprecation_trigger(record):
     assert fired(review_record(r, far, as_of="2026-11-20")) == [False]
 
 
+
+def test_deprecation_trigger_uses_the_offerings_own_retirement_date(record):
+    # the model has no date, but the decided endpoint retires on 2027-01-10 (51 days after 2026-11-20)
+    r = only(record, "deprecation_within_days", "acme/acme-mini")
+
+    def endpoint(f):
+        set_cell(f, "offerings", "offering_id", "acme/acme-mini", "deprecation_date", "2027-01-10")
+        set_cell(f, "offerings", "offering_id", "acme/acme-mini", "deprecation_source", "acme retirement page")
+    t = review_record(r, catalog_with(endpoint), as_of="2026-11-20")
+    assert fired(t) == [True]
+    assert "deprecated on 2027-01-10: 51 days away" in t.iloc[0]["detail"]
+    assert "acme retirement page" in t.iloc[0]["detail"]
+
+
 def test_volume_trigger(record, catalog):
     r = only(record, "volume_above")
     # bound = volume_factor 2 x 10,000 planned = 20,000 requests per month

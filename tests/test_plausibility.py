@@ -138,6 +138,12 @@ def _opus(df):
     return df["offering_id"] == "anthropic/claude-opus-4.5"
 
 
+def _opus_row() -> str:
+    """Opus's row in the shipped offerings.csv as the loader names it (the header is row 1)."""
+    df = pd.read_csv(SHIPPED / "offerings.csv", dtype=str, keep_default_na=False)
+    return f"row {int(df.index[_opus(df)][0]) + 2}"
+
+
 def _load_problems(folder):
     with pytest.raises(WorkbenchError) as err:
         load_catalog(folder)
@@ -148,7 +154,7 @@ def test_shipped_opus_priced_per_thousand_is_refused(tmp_path):
     # Opus is 5 / 25 USD per million in price_history.csv; 0.005 is 0.001 times that
     folder = _shipped_with(tmp_path, "offerings", _set(["usd_per_mtok_in", "usd_per_mtok_out"], ["0.005", "0.025"]))
     (p,) = [p for p in _load_problems(folder) if p.column == "usd_per_mtok_in"]
-    assert p.where == "row 16" and "is 0.001 times the median of the 1 other price of model 'claude-opus-4.5' (5): " \
+    assert p.where == _opus_row() and "is 0.001 times the median of the 1 other price of model 'claude-opus-4.5' (5): " \
         "this looks like USD per thousand tokens" in p.message and "(5)" in p.fix
 
 
@@ -160,7 +166,7 @@ def _set(cols, values):
 
 def test_shipped_opus_in_cents_is_refused(tmp_path):
     folder = _shipped_with(tmp_path, "offerings", _set(["usd_per_mtok_in", "usd_per_mtok_out"], ["500", "999"]))
-    msgs = [p.message for p in _load_problems(folder) if p.where == "row 16"]
+    msgs = [p.message for p in _load_problems(folder) if p.where == _opus_row()]
     assert any("is 100 times the median of the 1 other price of model 'claude-opus-4.5' (5): this looks like US cents"
                in m for m in msgs), msgs
 
@@ -174,7 +180,7 @@ def test_shipped_opus_swapped_is_refused(tmp_path):
 def test_shipped_cache_read_ten_times_input_is_refused(tmp_path):
     folder = _shipped_with(tmp_path, "offerings", _set(["usd_per_mtok_cached_in"], ["50"]))
     (p,) = _load_problems(folder)
-    assert (p.where, p.column, p.message) == ("row 16", "usd_per_mtok_cached_in",
+    assert (p.where, p.column, p.message) == (_opus_row(), "usd_per_mtok_cached_in",
                                               "cache-read price is above the input price (5)")
 
 
@@ -273,3 +279,10 @@ def test_negative_review_threshold_is_refused():
     assert [(p.where, p.message, p.value) for p in problems] == [
         ("facts.triggers[0].threshold", "the price_change_pct threshold is outside 0.1..1000", -5.0),
         ("facts.triggers[3].threshold", "the volume_above threshold must be above 0", 0.0)]
+
+
+def test_a_typo_is_one_edit_and_a_different_name_is_not():
+    from workbench.catalog.plausibility import one_edit_apart
+    assert one_edit_apart("opanai", "openai") and one_edit_apart("opneai", "openai")      # changed, swapped
+    assert one_edit_apart("openaii", "openai") and one_edit_apart("opnai", "openai")      # added, dropped
+    assert not one_edit_apart("vault", "vultr") and not one_edit_apart("openai", "openai")

@@ -104,6 +104,36 @@ def passes(res, offering_id="p/m1"):
 # hard constraints, one by one
 # ------------------------------------------------------------------------------------------
 
+def test_stale_speed_facts_are_flagged_like_scores():
+    # scenario as_of 2026-11-20; 2026-05-23 is 181 days before (limit 180) -> flagged; 2026-05-24 is not
+    res = run(offerings=[{"speed_as_of": "2026-05-23"}])
+    assert res.ranked["flags"].iloc[0] == ["latency: stale speed facts (speed_as_of 2026-05-23 is 181 days before "
+                                           "2026-11-20, limit 180): re-measure before relying on the latency"]
+    assert run(offerings=[{"speed_as_of": "2026-05-24"}]).ranked["flags"].iloc[0] == []
+
+
+def test_reasoning_setting_default_is_the_fastest_with_facts_and_a_step_can_choose():
+    # one offering at three settings (speeds as AA lists GPT-5.6 Luna: max 60.564 s, low 1.274 s, none 0.604 s
+    # to first token) and a row at 'high' with no speed facts
+    rows = [{"offering_id": "p/m1", "reasoning_effort": "max", "ttft_s": "60.564", "provider_model_id": "m1"},
+            {"offering_id": "p/m1@low", "reasoning_effort": "low", "ttft_s": "1.274", "provider_model_id": "m1"},
+            {"offering_id": "p/m1@none", "reasoning_effort": "none", "ttft_s": "0.604", "provider_model_id": "m1"},
+            {"offering_id": "p/m1@high", "reasoning_effort": "high", "ttft_s": "", "output_tokens_per_s": "",
+             "provider_model_id": "m1"}]
+    res = run(offerings=rows)
+    assert res.ranked["offering_id"].tolist() == ["p/m1@none"] and res.ranked["reasoning_effort"].tolist() == ["none"]
+    failed, reasons = reasons_of(res, "p/m1")
+    assert failed == ["reasoning_effort"]
+    assert reasons == ["reasoning: setting 'max' is not this offering's default (the fastest setting with speed "
+                       "facts); list it in the step's reasoning_effort to compare it"]
+    # a step that lists settings gets exactly those (and an offering with no setting always passes)
+    res = run(offerings=rows + [{"offering_id": "q/m1", "provider": "q", "provider_model_id": "m1"}],
+              step={"reasoning_effort": ["low", "max"]})
+    assert sorted(res.ranked["offering_id"]) == ["p/m1", "p/m1@low", "q/m1"]
+    assert reasons_of(res, "p/m1@none")[1] == ["reasoning: setting 'none' is not one the step accepts "
+                                               "(reasoning_effort: low, max)"]
+
+
 def test_a_clean_offering_passes_with_no_flags():
     res = run()
     assert passes(res) and res.excluded.empty
@@ -253,13 +283,34 @@ def test_modalities_vision_role_needs_images():
 
 
 @pytest.mark.parametrize("dep, expected", [
-    ("2026-06-30", "deprecation: already retired on 2026-06-30 (scenario as_of 2026-11-20)"),
-    ("2027-03-01", "deprecation: retires on 2027-03-01, on or before the horizon 2027-11-20 (as_of + horizon_months: 12)"),
-    ("2027-11-20", "deprecation: retires on 2027-11-20, on or before the horizon 2027-11-20 (as_of + horizon_months: 12)"),
+    ("2026-06-30", "deprecation: already retired on 2026-06-30 (models.csv) (scenario as_of 2026-11-20)"),
+    ("2027-03-01", "deprecation: retires on 2027-03-01 (models.csv), on or before the horizon 2027-11-20 "
+                   "(as_of + horizon_months: 12)"),
+    ("2027-11-20", "deprecation: retires on 2027-11-20 (models.csv), on or before the horizon 2027-11-20 "
+                   "(as_of + horizon_months: 12)"),
 ])
 def test_deprecation_before_the_horizon(dep, expected):
     failed, reasons = reasons_of(run(models=[{"deprecation_date": dep}]))
     assert failed == ["deprecation"] and reasons == [expected]
+
+
+LL_DEP = ("LiteLLM key 'vertex_ai/claude-sonnet-5' deprecation_date, LiteLLM model_prices_and_context_window_backup.json "
+          "(PyPI litellm 1.110.2), 2026-11-20; LiteLLM cites https://cloud.google.com/vertex-ai/generative-ai/pricing")
+
+
+def test_an_offering_retiring_inside_the_horizon_is_excluded_with_its_date_and_source():
+    # the endpoint (a cloud's copy) retires on 2026-12-24 although the model itself has no date: the
+    # reason names the day and who says so (the source's first clause: key, file, date)
+    failed, reasons = reasons_of(run(offerings=[{"deprecation_date": "2026-12-24", "deprecation_source": LL_DEP}]))
+    assert failed == ["deprecation"]
+    assert reasons == ["deprecation: retires on 2026-12-24 (LiteLLM key 'vertex_ai/claude-sonnet-5' deprecation_date, "
+                       "LiteLLM model_prices_and_context_window_backup.json (PyPI litellm 1.110.2), 2026-11-20), "
+                       "on or before the horizon 2027-11-20 (as_of + horizon_months: 12)"]
+    # after the horizon it passes; the earlier of the endpoint's and the model's date counts
+    assert passes(run(offerings=[{"deprecation_date": "2027-12-01", "deprecation_source": LL_DEP}]))
+    failed, reasons = reasons_of(run(offerings=[{"deprecation_date": "2027-12-01", "deprecation_source": LL_DEP}],
+                                     models=[{"deprecation_date": "2027-05-02", "deprecation_source": "creator page"}]))
+    assert reasons[0].startswith("deprecation: retires on 2027-05-02 (creator page), on or before")
 
 
 def test_deprecation_after_the_horizon_passes():

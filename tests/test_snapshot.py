@@ -193,7 +193,16 @@ def test_builder_joins_curated_facts_and_source_limits(built):
     assert m.loc["gpt-oss-120b", "context_tokens"] == 131072       # OpenRouter context_length
     assert m.loc["gpt-5.1", "deprecation_date"] == "2027-04-01"      # LiteLLM gpt-5.1 deprecation_date
     assert m.loc["text-embedding-3-small", "context_tokens"] == 8191  # LiteLLM max_input_tokens
-    assert "licence from" in m.loc["gpt-oss-120b", "source"] and m.loc["gpt-oss-120b", "as_of"] == AS_OF
+    assert m.loc["gpt-5.1", "deprecation_source"].startswith("LiteLLM key 'gpt-5.1' deprecation_date, LiteLLM ")
+    # as_of is the date the newest cited source describes (OpenRouter's list, 2026-08-18), not the
+    # curation day, which is curated_on
+    assert "licence from" in m.loc["gpt-oss-120b", "source"] and m.loc["gpt-oss-120b", "as_of"] == "2026-08-18"
+    assert m.loc["gpt-oss-120b", "curated_on"] == AS_OF
+    # the offering carries its own endpoint's retirement date, with its source
+    o = built.tables["offerings"].set_index("offering_id")
+    assert o.loc["openai/gpt-5.1", "deprecation_date"] == "2027-04-01"
+    assert "LiteLLM key 'gpt-5.1' deprecation_date" in o.loc["openai/gpt-5.1", "deprecation_source"]
+    assert pd.isna(o.loc["groq/gpt-oss-120b", "deprecation_date"])
 
 
 def test_builder_livebench_category_means_and_global_average(built):
@@ -239,7 +248,11 @@ def test_builder_name_map_price_history_and_providers(built):
     assert set(nm["namespace"]) == {"litellm", "openrouter", "lmarena", "livebench", "artificial-analysis",
                                     "llm-prices", "huggingface"}
     assert not nm.duplicated(["namespace", "external_name"]).any()
-    assert nm["source"].str.startswith("hand-mapped by the workbench maintainers").all() and (nm["as_of"] == AS_OF).all()
+    assert nm["source"].str.startswith("hand-mapped by the workbench maintainers").all() and (nm["curated_on"] == AS_OF).all()
+    # as_of: the date of the source each name was checked in
+    day = nm.set_index(["namespace", "external_name"])["as_of"]
+    assert day[("openrouter", "openai/gpt-oss-120b")] == "2026-08-18" and day[("litellm", "gpt-5.1")] == "2026-11-20"
+    assert (nm["as_of"] <= AS_OF).all()
     ph = built.tables["price_history"]
     assert ph[["model_id", "provider", "usd_per_mtok_in", "usd_per_mtok_out", "usd_per_mtok_cached_in"]].values.tolist() \
         == [["gpt-5.1", "openai", 1.25, 10.0, 0.125]]
@@ -422,3 +435,20 @@ def test_livebench_scores_skip_a_category_with_a_missing_task():
     assert ("b", "livebench_global_average") not in out.index
     with pytest.raises(WorkbenchError, match="names task columns the table lacks"):
         livebench_scores(table, {"One": ["t1", "t9"]})
+
+
+def test_shipped_catalog_dates_retirements_settings_and_policy_pages(cat):
+    o = cat.offerings.set_index("offering_id")
+    # LiteLLM's vertex_ai/claude-sonnet-5 entry: deprecation_date 2026-12-24 (the endpoint, not the model)
+    assert str(o.loc["vertex_ai/claude-sonnet-5", "deprecation_date"].date()) == "2026-12-24"
+    assert "LiteLLM key 'vertex_ai/claude-sonnet-5'" in o.loc["vertex_ai/claude-sonnet-5", "deprecation_source"]
+    # one row per reasoning setting, each with AA's own figure for that setting (GPT-5.6 Luna low: 1.274 s)
+    assert o.loc["openai/gpt-5.6-luna", "reasoning_effort"] == "max" and o.loc["openai/gpt-5.6-luna", "ttft_s"] == 60.564
+    assert o.loc["openai/gpt-5.6-luna@low", "ttft_s"] == 1.274
+    assert "'GPT-5.6 Luna (low)'" in o.loc["openai/gpt-5.6-luna@low", "speed_source"]
+    # a policy fact is dated by the page it was read from, and says which copy was read
+    p = cat.providers.set_index("provider")
+    assert str(p.loc["together_ai", "as_of"].date()) == "2025-12-17" and not bool(p.loc["together_ai", "trains_on_data"])
+    assert "stored copy read on 2026-12-01" in p.loc["together_ai", "source"]
+    # hand-written rows keep the curation day apart from the date their source describes
+    assert (cat.models["as_of"] <= cat.models["curated_on"]).all()

@@ -41,7 +41,9 @@ REQUIRED_MODEL_KEYS = ("model_id", "name", "creator", "model_type", "openness", 
                        "license_source", "facts", "names")
 
 
-PROVIDER_KEYS = ("zero_data_retention", "trains_on_data", "regions", "policy_url", "notes")
+# as_of: the date of the policy page the facts were read from (default: the curation day);
+# read: which copy was read (e.g. a dated archived copy), added to the row's source
+PROVIDER_KEYS = ("zero_data_retention", "trains_on_data", "regions", "policy_url", "notes", "as_of", "read")
 
 
 SELF_PROVIDER = "self"
@@ -64,6 +66,11 @@ CSV_COLUMNS = {
     "self_hosted": ("offering_id", "model_id", "gpu", "gpu_count", "tokens_per_s_per_gpu", "basis"),
     "gpus": ("source", "provider", "market", "gpu", "raw_label", "why", "assumed_vram_gb"),
 }
+
+
+# reasoning_effort: the setting the row's speed was measured at (none, low, medium, high, max, or the
+# source's label); one row per setting, with the setting in the offering_id ('openai/gpt-5.6-luna@low')
+OPTIONAL_CSV_COLUMNS = {"offerings": ("reasoning_effort",)}
 
 
 def default_curation_dir() -> Path:
@@ -270,11 +277,14 @@ def _read_csv(path: Path, name: str) -> pd.DataFrame:
     display = f"curation/{path.name}"
     df = read_csv_strings(path, display)
     missing = [c for c in CSV_COLUMNS[name] if c not in df.columns]
-    extra = [c for c in df.columns if c not in CSV_COLUMNS[name]]
+    extra = [c for c in df.columns if c not in CSV_COLUMNS[name] + OPTIONAL_CSV_COLUMNS.get(name, ())]
     problems = [Problem(display, "row 1", "required column is missing", f"add a '{c}' column", column=c) for c in missing]
     problems += [Problem(display, "row 1", "unknown column", did_you_mean(c, CSV_COLUMNS[name]), column=c) for c in extra]
     if problems:
         raise WorkbenchError(problems)
+    for c in OPTIONAL_CSV_COLUMNS.get(name, ()):
+        if c not in df.columns:
+            df[c] = ""
     return df.reset_index(drop=True)
 
 
@@ -418,6 +428,11 @@ def load_curation(folder: str | Path | None = None) -> Curation:
         for k, v in facts.items():
             if k not in PROVIDER_KEYS:
                 problems.append(Problem(f, f"providers.{p}.{k}", "unknown key", did_you_mean(k, PROVIDER_KEYS)))
+            elif k == "as_of":
+                try:
+                    facts[k] = check_as_of(str(v), f"{f}: providers.{p}.as_of")
+                except WorkbenchError as e:
+                    problems.extend(e.problems)
             elif k in ("zero_data_retention", "trains_on_data") and (_bool_word(v) or "").startswith("?"):
                 problems.append(Problem(f, f"providers.{p}.{k}", f"'{v}' is not yes/no", "write yes or no, or leave it out (unknown)"))
     if problems:

@@ -18,7 +18,6 @@ amount is not caught by this check (the importers check ``--as-of`` when it is g
 from __future__ import annotations
 
 import csv
-import difflib
 import fnmatch
 from pathlib import Path
 
@@ -267,16 +266,31 @@ def case_duplicate_problems(t: pd.DataFrame, column: str, display: str) -> list[
     return out
 
 
+def one_edit_apart(a: str, b: str) -> bool:
+    """True when ``a`` becomes ``b`` by one typo: a letter changed, added, dropped, or two neighbours
+    swapped (``opanai`` -> ``openai``; ``vault`` and ``vultr`` are two edits apart, so both are names)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+                                  and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
 def provider_problems(offerings: pd.DataFrame, known: set[str], display: str) -> tuple[list[Problem], list[Problem]]:
-    """A provider not in the known list: an error when it is close to a known one (a typo such as
-    ``opanai``), a warning otherwise (a new provider: add it to providers.csv)."""
+    """A provider not in the known list: an error when it differs from a known one only in case, or when
+    a name of 6 or more letters is one typo away from one (``opanai``); a warning otherwise (a new
+    provider: add it to providers.csv)."""
     errors: list[Problem] = []
     warnings: list[Problem] = []
     lower = {k.lower(): k for k in known}
     for row, prov in offerings["provider"].items():
         if prov in known:
             continue
-        close = difflib.get_close_matches(str(prov), sorted(known), n=1, cutoff=0.8)
+        # short names are too often one edit from another real name (beta/meta) to call them typos
+        close = [k for k in sorted(known) if len(str(prov)) >= 6 and one_edit_apart(str(prov).lower(), k.lower())][:1]
         if str(prov).lower() in lower:
             close = [lower[str(prov).lower()]]
         if close:

@@ -64,6 +64,8 @@ PROVENANCE = (
     Column("source", "str", True, doc="where the row's facts come from: a named public source, version or URL"),
     Column("as_of", "date", True, doc="the date the facts describe (YYYY-MM-DD)"),
 )
+# the day a maintainer wrote the row, kept apart from as_of (the date the source describes)
+CURATED_ON = Column("curated_on", "date", doc="the day the row was curated (not the date its facts describe)")
 
 MODELS = Table(
     "models",
@@ -89,9 +91,11 @@ MODELS = Table(
         Column("reasoning", "bool", doc="a reasoning (thinking) model"),
         Column("weights_formats", "list", doc="';'-separated, e.g. 'safetensors;gguf' (open models)"),
         Column("gated", "bool", doc="weights need an access request or licence click-through"),
-        Column("deprecation_date", "date"),
+        Column("deprecation_date", "date", doc="the creator retires the model on this day"),
+        Column("deprecation_source", "str", doc="who states deprecation_date (source and date)"),
         Column("knowledge_cutoff", "str", doc="training-data cut-off as the source states it, YYYY-MM or YYYY-MM-DD"),
         *PROVENANCE,
+        CURATED_ON,
     ),
     key=("model_id",),
     doc="one row per model",
@@ -120,6 +124,8 @@ OFFERINGS = Table(
         Column("output_tokens_per_s", "float", min=0.0, max=100000.0, doc="median output speed"),
         Column("ttft_s", "float", min=0.0, max=3600.0, doc="median time to first token, seconds"),
         Column("speed_source", "str", doc="source of the two speed columns when it differs from 'source'"),
+        Column("reasoning_effort", "str", doc="the reasoning setting this row's speed (and quality) facts were "
+               "measured at: none, low, medium, high, max or the source's own label; empty = the offering has one"),
         Column("speed_as_of", "date"),
         Column("structured_outputs", "bool"),
         Column("tool_calling", "bool"),
@@ -136,6 +142,9 @@ OFFERINGS = Table(
                doc="self-hosted: assumed aggregate output tokens/s per GPU (an assumption)"),
         Column("status", "str", doc="lifecycle status as the source states it, e.g. deprecated, beta, alpha; empty = not stated"),
         Column("assumptions", "str", doc="what in this row is assumed rather than published"),
+        Column("deprecation_date", "date", doc="this provider retires this endpoint on this day (can be earlier "
+               "than the model's)"),
+        Column("deprecation_source", "str", doc="who states deprecation_date (source and date)"),
         *PROVENANCE,
     ),
     key=("offering_id",),
@@ -186,6 +195,7 @@ NAME_MAP = Table(
                doc="whose naming the external name follows"),
         Column("external_name", "str", True),
         *PROVENANCE,
+        CURATED_ON,
     ),
     key=("namespace", "external_name"),
     doc="how each source names a catalog model; the join key for cross-source checks",
@@ -219,6 +229,7 @@ PROVIDERS = Table(
         Column("policy_url", "str", doc="the provider's published data-usage policy"),
         Column("notes", "str"),
         *PROVENANCE,
+        CURATED_ON,
     ),
     key=("provider",),
     doc="provider-level policy facts; an offering's own privacy columns override them when filled",

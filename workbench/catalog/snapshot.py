@@ -201,6 +201,7 @@ class _Build:
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     speed_names: list[tuple[str, str]] = field(default_factory=list)  # (model_id, AA provider-table Model)
+    setting_names: list[tuple[str, str]] = field(default_factory=list)  # (model_id, AA slug of one reasoning setting)
 
     @property
     def src(self) -> dict:
@@ -249,7 +250,10 @@ def _speed(b: _Build, c: pd.Series, where: str) -> dict | None:
                                 "(median tokens/s and median time to first chunk)"}
     if c["speed"].startswith("aa-api:"):
         slug = c["speed"][len("aa-api:"):]
-        if c["model_id"] not in b.aa_scored or slug not in _names(b.models_by_id[c["model_id"]], "artificial-analysis"):
+        named = _names(b.models_by_id[c["model_id"]], "artificial-analysis")
+        # AA lists a reasoning model once per setting: its slug plus '-low', '-non-reasoning', ...
+        variant_of = [n for n in named if slug.startswith(n + "-")]
+        if c["model_id"] not in b.aa_scored or not (slug in named or variant_of):
             b.problem(OF, where, f"AA slug '{slug}' is not one of this model's names.artificial-analysis with "
                       "aa_scores: yes", "AA figures are used for a handful of models only: add the slug there "
                       f"(at most {MAX_AA_MODELS} models) or leave speed empty", column="speed")
@@ -263,12 +267,22 @@ def _speed(b: _Build, c: pd.Series, where: str) -> dict | None:
             b.problem(OF, where, f"Artificial Analysis has no measured speed for '{slug}'", "leave speed empty", column="speed")
             return None
         shown = aa.tables["models"].loc[aa.tables["models"]["model_id"].isin(their), "name"]
+        if slug not in named:
+            b.setting_names.append((c["model_id"], slug))
         variant = f" ('{shown.iloc[0]}', the setting AA measured)" if len(shown) else ""
         return {"output_tokens_per_s": float(vals["aa_median_output_tokens_per_s"].iloc[0]),
                 "ttft_s": float(vals["aa_median_ttft_s"].iloc[0]), "speed_as_of": src["artificial_analysis"]["as_of"],
                 "speed_source": f"{src['artificial_analysis']['source']}; slug '{slug}'{variant}: per-model median over "
                                 "the providers AA measures (for a closed model, mainly its creator's API)"}
     return {}
+
+
+def _litellm_dep_source(b: _Build, key: str) -> str:
+    """Who states a LiteLLM entry's ``deprecation_date``: the key, the price map and its date, and the
+    page LiteLLM cites for the entry."""
+    cited = (b.ll_raw.get(key) or {}).get("source")
+    return (f"LiteLLM key '{key}' deprecation_date, {b.src['litellm']['source']}, {b.src['litellm']['as_of']}"
+            + (f"; LiteLLM cites {cited}" if isinstance(cited, str) else ""))
 
 
 def _offerings(b: _Build) -> pd.DataFrame:
@@ -282,17 +296,21 @@ def _offerings(b: _Build) -> pd.DataFrame:
             b.problem(OF, where, f"{c['from']} key '{c['key']}' gave no offering ({_skip_reason(res, c['key'])})",
                       did_you_mean(c["key"], res.tables["offerings"]["provider_model_id"]), column="key")
             continue
+        retire = {}
         if c["from"] == "litellm":
             dep = str((b.ll_raw.get(c["key"]) or {}).get("deprecation_date") or "")[:10]
             if dep and dep < b.as_of:
                 b.problem(OF, where, f"LiteLLM says this endpoint was deprecated on {dep}, before {b.as_of}",
                           "remove the offering, or pick the provider's current key", column="key")
                 continue
+            if dep:
+                retire = {"deprecation_date": dep, "deprecation_source": _litellm_dep_source(b, c["key"])}
         speed = _speed(b, c, where)
         if speed is None:
             continue
         row = {k: v for k, v in r.items() if k in TABLES["offerings"].column_names}
-        row.update(offering_id=c["offering_id"], model_id=c["model_id"], provider=c["provider"], **speed)
+        row.update(offering_id=c["offering_id"], model_id=c["model_id"], provider=c["provider"], **speed, **retire,
+                   reasoning_effort=c.get("reasoning_effort") or None)
         rows.append(row)
     for _, c in b.cur.self_hosted.iterrows():
         n = float(c["tokens_per_s_per_gpu"])
@@ -320,13 +338,15 @@ def _models(b: _Build) -> pd.DataFrame:
             fr = None if o is None else _row_of(res.tables["models"], "model_id", o["model_id"])
             what = "id" if m["facts"] == "openrouter" else "key"
             facts_src = f"{src[m['facts']]['source']} ({src[m['facts']]['as_of']}), {what} {key}"
+            dated = [src[m["facts"]]["as_of"]]
             if fr is None:
                 b.problem(MF, where, f"facts: {m['facts']} key '{key}' is not in the imported rows "
                           f"({_skip_reason(res, key)})", "fix the name, or use the other facts source")
                 continue
         else:  # no raw source prices the model: its limits and modalities stay unknown
             fr, facts_src = pd.Series(dtype=object), "none (no raw source lists the model; left empty)"
-        dep, dep_src = None, ""
+            dated = []
+        dep, dep_src, dep_by = None, "", None
         if m.get("deprecation_from"):
             e = b.ll_raw.get(m["deprecation_from"])
             if not isinstance(e, dict):
@@ -336,6 +356,8 @@ def _models(b: _Build) -> pd.DataFrame:
             if e.get("deprecation_date"):
                 dep = str(e["deprecation_date"])[:10]
                 dep_src = f"; deprecation date: LiteLLM key {m['deprecation_from']}"
+                dep_by = _litellm_dep_source(b, m["deprecation_from"])
+                dated.append(src["litellm"]["as_of"])
         params = f"; parameters: {m['params_source']}" if m.get("params_source") else ""
         rows.append({
             "model_id": m["model_id"], "name": m["name"], "creator": m["creator"], "model_type": m["model_type"],
@@ -345,9 +367,12 @@ def _models(b: _Build) -> pd.DataFrame:
             "context_tokens": fr.get("context_tokens"), "max_output_tokens": fr.get("max_output_tokens"),
             "input_modalities": fr.get("input_modalities"), "reasoning": fr.get("reasoning"),
             "weights_formats": m.get("weights_formats"), "gated": _flag(m.get("gated")), "deprecation_date": dep,
+            "deprecation_source": dep_by,
             "source": (f"curated by the workbench maintainers (data/catalog/curation): licence from "
                        f"{m['license_source']}{params}; limits, modalities and reasoning flag: {facts_src}{dep_src}"),
-            "as_of": b.as_of})
+            # the date the newest raw source the row cites describes; a row from model cards read by the
+            # maintainers only is dated the day they read them
+            "as_of": max(dated) if dated else b.as_of, "curated_on": b.as_of})
     return pd.DataFrame(rows)
 
 
@@ -450,9 +475,9 @@ def _name_map(b: _Build) -> pd.DataFrame:
     aa_slugs = set(b.imported["artificial_analysis"].tables["name_map"]["external_name"])
     rows = []
 
-    def add(model_id, ns, name, checked):
+    def add(model_id, ns, name, checked, day):
         rows.append({"model_id": model_id, "namespace": ns, "external_name": name,
-                     "source": f"{NAME_MAP_SOURCE}; {checked}", "as_of": b.as_of})
+                     "source": f"{NAME_MAP_SOURCE}; {checked}", "as_of": day, "curated_on": b.as_of})
 
     where_checked = {
         "litellm": lambda n: f"key present in {src['litellm']['source']}",
@@ -463,6 +488,15 @@ def _name_map(b: _Build) -> pd.DataFrame:
         "artificial-analysis": lambda n: "name present in " + (src["artificial_analysis"]["source"] if n in aa_slugs
                                                                else src["artificial_analysis_providers"]["source"]),
         "llm-prices": lambda n: f"id present in {src['llm_prices']['source']}",
+    }
+    checked_on = {  # the date of the source each name was checked in
+        "litellm": lambda n: src["litellm"]["as_of"],
+        "openrouter": lambda n: src["openrouter"]["as_of"],
+        "lmarena": lambda n: src["lmarena"]["as_of"] if n in b.lmarena_names else src["lmarena_2026"]["as_of"],
+        "livebench": lambda n: src["livebench"]["as_of"],
+        "artificial-analysis": lambda n: (src["artificial_analysis"]["as_of"] if n in aa_slugs
+                                          else src["artificial_analysis_providers"]["as_of"]),
+        "llm-prices": lambda n: src["llm_prices"]["as_of"],
     }
     present = {  # names not already checked by the step that reads their source
         "litellm": lambda n: n in b.ll_raw,
@@ -477,7 +511,7 @@ def _name_map(b: _Build) -> pd.DataFrame:
                     b.problem(MF, f"model '{mid}'.names.{ns}", f"'{name}' is not in the {ns} source", "fix the name")
                     continue
                 if ns != "huggingface":
-                    add(mid, ns, name, where_checked[ns](name))
+                    add(mid, ns, name, where_checked[ns](name), checked_on[ns](name))
                     continue
                 or_id = (m.get("names") or {}).get("openrouter")
                 stated = hf_of.get(or_id)
@@ -485,15 +519,21 @@ def _name_map(b: _Build) -> pd.DataFrame:
                     b.problem(MF, f"model '{mid}'.names.huggingface", f"OpenRouter states hugging_face_id '{stated}' "
                               f"for {or_id}", f"write '{stated}'")
                 add(mid, ns, name, f"matches OpenRouter hugging_face_id ({src['openrouter']['as_of']})" if stated
-                    else "from the model card; not stated in the raw sources")
+                    else "from the model card; not stated in the raw sources",
+                    src["openrouter"]["as_of"] if stated else b.as_of)
     for _, c in b.cur.offerings.iterrows():
-        add(c["model_id"], c["from"], c["key"], f"offering key present in {src[c['from']]['source']}")
+        add(c["model_id"], c["from"], c["key"], f"offering key present in {src[c['from']]['source']}",
+            src[c["from"]]["as_of"])
     for m in b.cur.models:
         if m.get("deprecation_from"):
             add(m["model_id"], "litellm", m["deprecation_from"], f"key present in {src['litellm']['source']} "
-                "(its deprecation_date is the model's)")
+                "(its deprecation_date is the model's)", src["litellm"]["as_of"])
+    for mid, slug in b.setting_names:
+        add(mid, "artificial-analysis", slug, f"slug present in {src['artificial_analysis']['source']} (the model at "
+            "one reasoning setting; used for that setting's speed only)", src["artificial_analysis"]["as_of"])
     for mid, name in b.speed_names:
-        add(mid, "artificial-analysis", name, f"name present in {src['artificial_analysis_providers']['source']}")
+        add(mid, "artificial-analysis", name, f"name present in {src['artificial_analysis_providers']['source']}",
+            src["artificial_analysis_providers"]["as_of"])
     every = pd.DataFrame(rows)
     first = every.drop_duplicates(["namespace", "external_name"], keep="first")
     clash = first.merge(every, on=["namespace", "external_name"])
@@ -520,7 +560,9 @@ def _providers(b: _Build, offerings: pd.DataFrame) -> pd.DataFrame:
         text = doc["self_source"] if p == SELF_PROVIDER else (doc["policy_source"] if f.get("policy_url") else doc["no_policy_source"])
         rows.append({"provider": p, "zero_data_retention": _flag(f.get("zero_data_retention")),
                      "trains_on_data": _flag(f.get("trains_on_data")), "regions": f.get("regions"),
-                     "policy_url": f.get("policy_url"), "notes": f.get("notes"), "source": text, "as_of": b.as_of})
+                     "policy_url": f.get("policy_url"), "notes": f.get("notes"),
+                     "source": text + (f"; {f['read']}" if f.get("read") else ""),
+                     "as_of": str(f.get("as_of") or b.as_of), "curated_on": b.as_of})
     return pd.DataFrame(rows)
 
 

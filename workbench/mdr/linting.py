@@ -20,6 +20,7 @@ from workbench.mdr.record import (
     fmt_value,
     short_source,
 )
+from workbench.shortlist.leaderboards import MAX_SCORE_AGE_DAYS
 
 # ------------------------------------------------------------------------------------------------
 # lint
@@ -49,7 +50,10 @@ def lint(record: Record) -> pd.DataFrame:
     ``undated_number`` (a numeric fact, evaluation or trigger baseline without ``as_of``);
     ``no_evaluation`` and ``small_evaluation`` (fewer than :data:`MIN_EVAL_CASES` golden-set cases);
     ``illustrative_evaluation`` (the default's only result is a labelled replay, not a measurement);
-    ``licence_not_checked``; ``missing_deciders``, ``missing_rationale``, ``missing_risks``,
+    ``licence_not_checked``; ``stale_speed`` (a decided candidate's ``ttft_s`` / ``output_tokens_per_s``
+    is older than :data:`~workbench.shortlist.leaderboards.MAX_SCORE_AGE_DAYS` before the record's
+    date, the window scores use); ``dated_before_fact`` (the record's date is earlier than the
+    ``as_of`` of a fact it cites); ``missing_deciders``, ``missing_rationale``, ``missing_risks``,
     ``missing_reflection``. An empty frame means nothing to fix.
     Introduced in ``notebooks/06_model_decision_record.ipynb``.
     """
@@ -129,6 +133,7 @@ def lint(record: Record) -> pd.DataFrame:
                     f"baseline '{k}' has no as_of date", "record the date the baseline describes")
                 break
 
+    later: list = []  # facts dated after the record (as_of, offering, fact name)
     decided = {(d.step, d.default) for d in record.decisions} | {(d.step, d.fallback) for d in record.decisions if d.fallback}
     for c in record.candidates:
         where = f"Candidates: {c.step} / {c.offering_id}"
@@ -136,12 +141,28 @@ def lint(record: Record) -> pd.DataFrame:
             if _is_number(f.value) and f.as_of is None:
                 add("undated_number", where, f"'{name}' = {f.value:g} has no as_of date",
                     "give the date the number describes (or mark it as an assumption with the scenario's as_of)")
+        if record.date is not None:
+            later += [(f.as_of, c.offering_id, n) for n, f in c.facts.items()
+                      if f.as_of is not None and f.as_of > record.date]
         if (c.step, c.offering_id) in decided:
+            speed = [c.facts[k] for k in ("ttft_s", "output_tokens_per_s") if c.facts.get(k) is not None]
+            old = [f for f in speed if f.as_of is not None and record.date is not None
+                   and (record.date - f.as_of).days > MAX_SCORE_AGE_DAYS]
+            if old:
+                add("stale_speed", where, f"its speed facts are dated {old[0].as_of.isoformat()}, "
+                    f"{(record.date - old[0].as_of).days} days before the record (limit {MAX_SCORE_AGE_DAYS})",
+                    "measure its time to first token and tokens/s on your own traffic before launch")
             checked = c.fact("licence_checked")
             if checked is not True or c.fact("commercial_use") in (None, "unknown"):
                 add("licence_not_checked", where,
                     f"licence '{c.fact('license') or 'unknown'}' (commercial use: {c.fact('commercial_use') or 'unknown'}) "
                     "has not been checked", "run the licence due diligence (workbench.catalog.diligence) and record its result")
+    if later:
+        newest = max(later)
+        names = sorted({n for _, _, n in later})
+        add("dated_before_fact", "Candidates", f"the record is dated {record.date.isoformat()}, before {len(later)} "
+            f"fact(s) it cites ({', '.join(names)}); newest: {newest[1]} {newest[2]} as_of {newest[0].isoformat()}",
+            "date the record on or after its newest fact (the scenario's as_of), or cite facts known on its date")
     return pd.DataFrame(rows, columns=list(LINT_COLUMNS))
 
 

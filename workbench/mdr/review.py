@@ -6,8 +6,9 @@ time. :func:`review_record` checks each against a newer catalog at a review date
 - ``price_change_pct``: a decided offering's input or output list price, in effect on the review
   date (:func:`price_on`: the dated ``price_history`` row or the offering row, whichever is newer),
   moved by more than the threshold, in percent, either way; an offering gone from the catalog fires;
-- ``deprecation_within_days``: the decided model's ``deprecation_date`` is within the threshold of
-  the review date (or past);
+- ``deprecation_within_days``: the decided offering's retirement date (the earlier of its own
+  ``deprecation_date`` and its model's, :func:`workbench.shortlist.pool.retirement`) is within the
+  threshold of the review date (or past);
 - ``volume_above``: the observed monthly volume (``--volume``) exceeds the bound;
 - ``age_above_days``: the record is older than the threshold;
 - ``golden_set_drop_pp``: the decided default's success rate in a newer golden-set result fell by
@@ -33,6 +34,7 @@ from workbench.catalog.load import Catalog
 from workbench.errors import fail
 from workbench.mdr.record import Record, Trigger, short_source
 from workbench.scenario.load import scenario_from_dict
+from workbench.shortlist.pool import retirement
 from workbench.shortlist.ranking import shortlist
 from workbench.shortlist.scoring import pareto_front
 from workbench.util import as_date as _day
@@ -136,14 +138,24 @@ def _check_deprecation(t: Trigger, catalog: Catalog, on: dt.date, **_) -> tuple[
     m = catalog.models[catalog.models["model_id"] == model_id]
     if m.empty:
         return "gone", True, f"model {model_id} is no longer in the catalog"
-    dep = _day(m.iloc[0]["deprecation_date"])
+    # the decided offering's own retirement date counts too (a cloud can retire its copy first)
+    o = catalog.offerings[catalog.offerings["offering_id"] == t.offering_id] if t.offering_id else catalog.offerings.iloc[0:0]
+    row = pd.DataFrame({
+        "deprecation_date": [o.iloc[0]["deprecation_date"] if len(o) else None],
+        "deprecation_source": [o.iloc[0]["deprecation_source"] if len(o) else None],
+        "model_deprecation_date": [m.iloc[0]["deprecation_date"]],
+        "model_deprecation_source": [m.iloc[0]["deprecation_source"] or short_source(m.iloc[0]["source"])]})
+    day, src = retirement(row)
+    dep = _day(day.iloc[0])
     if dep is None:
-        return "none", False, f"{model_id}: no deprecation date in the catalog ({short_source(m.iloc[0]['source'])})"
+        return "none", False, (f"{t.offering_id or model_id}: no deprecation date in the catalog "
+                               f"({short_source(m.iloc[0]['source'])})")
     days = (dep - on).days
     fired = days <= float(t.threshold)
     state = "already deprecated" if days < 0 else f"{days} days away"
-    return f"{dep.isoformat()} ({days} days)", fired, f"{model_id} deprecated on {dep.isoformat()}: {state} " \
-                                                       f"(limit {t.threshold:g} days; {short_source(m.iloc[0]['source'])})"
+    what = t.offering_id or model_id
+    return f"{dep.isoformat()} ({days} days)", fired, (f"{what} deprecated on {dep.isoformat()}: {state} "
+                                                       f"(limit {t.threshold:g} days; {src.iloc[0]})")
 
 
 def _check_volume(t: Trigger, catalog: Catalog, on: dt.date, volume: float | None = None, **_) -> tuple[str, bool, str]:

@@ -111,6 +111,9 @@ class Step:
     peak_to_average: float = 3.0
     weights: dict[str, float] | None = None
     quality_benchmark: str | None = None
+    # the reasoning settings the step accepts (offerings.csv reasoning_effort); empty = the cheapest
+    # and fastest setting of each offering that has facts
+    reasoning_effort: tuple[str, ...] = ()
 
     @property
     def model_type(self) -> str:
@@ -211,6 +214,8 @@ STEP_SPEC = {
     "output_contract": F("dict", False, sub=CONTRACT_SPEC), "constraints": F("dict", False, sub=STEP_CONSTRAINTS_SPEC),
     "reliability": F("dict", False, sub=RELIABILITY_SPEC), "weights": F("dict", False, sub=WEIGHTS_SPEC),
     "quality_benchmark": F("str"),
+    "reasoning_effort": F("list[str]", doc="reasoning settings the step accepts, e.g. [none, low]; default: each "
+                          "offering's cheapest and fastest setting with facts"),
 }
 CONSTRAINTS_SPEC = {
     "gpu_operations": F("bool", doc="the team can run GPUs; false excludes self-hosting"),
@@ -296,6 +301,7 @@ def _build_step(d: dict, i: int, file: str, problems: list[Problem]) -> Step | N
         reliability=Reliability(**(d.get("reliability") or {})),
         weights=_weights(d.get("weights"), f"{path}.weights", file, problems),
         quality_benchmark=d.get("quality_benchmark"),
+        reasoning_effort=tuple(str(e).lower() for e in (d.get("reasoning_effort") or ())),
     )
     return step
 

@@ -7,7 +7,7 @@ candidate (:mod:`.costs`). Taught in ``notebooks/02_shortlist_from_leaderboards.
 """
 from __future__ import annotations
 
-from workbench.shortlist.constraints import constraint_checks, with_constraints
+from workbench.shortlist.constraints import constraint_checks, default_settings, with_constraints
 from workbench.shortlist.costs import candidate_costs, shortlisted_offerings
 from workbench.shortlist.leaderboards import (
     CrossCheck,
@@ -24,8 +24,9 @@ from workbench.shortlist.leaderboards import (
     score_table,
     spearman_rho,
     stale_scores,
+    stale_speeds,
 )
-from workbench.shortlist.pool import Candidates, candidates, offering_latency_s, request_cost_at_3to1_usd
+from workbench.shortlist.pool import Candidates, candidates, offering_latency_s, request_cost_at_3to1_usd, retirement
 from workbench.shortlist.ranking import (
     ShortlistResult,
     leaderboard_top_vs_pick,
@@ -38,6 +39,7 @@ from workbench.shortlist.scoring import normalise, pareto_front, rank_stability,
 
 __all__ = [
     "constraint_checks",
+    "default_settings",
     "with_constraints",
     "shortlisted_offerings",
     "candidate_costs",
@@ -50,12 +52,14 @@ __all__ = [
     "kendall_tau_b",
     "rank_correlations",
     "rank_disagreements",
+    "stale_speeds",
     "stale_scores",
     "mixed_harnesses",
     "joined_names",
     "CrossCheck",
     "crosscheck",
     "Candidates",
+    "retirement",
     "candidates",
     "offering_latency_s",
     "request_cost_at_3to1_usd",

@@ -191,12 +191,18 @@ def constraint_checks(c: Candidates, scenario: Scenario, step: Step) -> list[_Ch
     msgs[unknown] = f"modality: input modalities unknown (input_modalities is empty); the step needs {', '.join(mods_needed)}"
     checks.append(_Check("modalities", missing | unknown, msgs))
 
+    # the reasoning setting (one row per setting an offering has facts for)
+    checks.append(_setting_check(c.table, step))
+
     # deprecation on or before the horizon
     dep = pd.to_datetime(c.table["deprecation_date"])
     as_of, horizon = pd.Timestamp(scenario.as_of), pd.Timestamp(scenario.horizon_date)
     gone = (dep <= as_of).to_numpy(dtype=bool)
     soon = ((dep > as_of) & (dep <= horizon)).to_numpy(dtype=bool)
-    dep_txt = dep.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+    # the date and who states it (the source's first clause: its key, file and date)
+    dep_src = [str(v).split("; ")[0] if isinstance(v, str) else "source not stated"
+               for v in c.table["deprecation_source"].to_numpy(dtype=object)]
+    dep_txt = np.array([f"{d:%Y-%m-%d} ({w})" if not pd.isna(d) else "" for d, w in zip(dep, dep_src)], dtype=object)
     msgs = _messages(n, gone, dep_txt, "deprecation: already retired on {}" + f" (scenario as_of {scenario.as_of})")
     msgs[soon] = _messages(n, soon, dep_txt, "deprecation: retires on {}" + f", on or before the horizon "
                            f"{scenario.horizon_date} (as_of + horizon_months: {scenario.horizon_months})")[soon]
@@ -204,6 +210,43 @@ def constraint_checks(c: Candidates, scenario: Scenario, step: Step) -> list[_Ch
     return checks
 
 
+
+
+EFFORT_ORDER = ("none", "minimal", "low", "medium", "high", "xhigh", "max")
+
+
+def default_settings(table: pd.DataFrame) -> np.ndarray:
+    """Per row: is it its offering's default reasoning setting? Rows of one offering share model,
+    provider and ``provider_model_id`` and differ in ``reasoning_effort``; the default is the fastest
+    setting that has speed facts (lowest ``ttft_s``), ties to the lower effort (fewer reasoning
+    tokens, so also the cheapest). A row without a setting, or alone, is its own default."""
+    eff = table["reasoning_effort"].astype(object).where(table["reasoning_effort"].notna(), "")
+    key = (table["model_id"].astype(str) + "|" + table["provider"].astype(str) + "|"
+           + table["provider_model_id"].astype(object).where(table["provider_model_id"].notna(), table["offering_id"]).astype(str))
+    ttft = pd.to_numeric(table["ttft_s"], errors="coerce")
+    rank = eff.map(lambda e: EFFORT_ORDER.index(e) if e in EFFORT_ORDER else len(EFFORT_ORDER))
+    order = pd.DataFrame({"key": key, "no_speed": ttft.isna(), "ttft": ttft.fillna(np.inf), "rank": rank,
+                          "i": np.arange(len(table))}).sort_values(["key", "no_speed", "ttft", "rank", "i"], kind="stable")
+    best = order.drop_duplicates("key", keep="first")["i"].to_numpy()
+    out = np.zeros(len(table), dtype=bool)
+    out[best] = True
+    return out | (eff == "").to_numpy(dtype=bool)
+
+
+def _setting_check(table: pd.DataFrame, step: Step) -> _Check:
+    """A row measured at a reasoning setting the step does not accept fails; without the step's
+    ``reasoning_effort`` list, only each offering's default setting (:func:`default_settings`) passes."""
+    n = len(table)
+    eff = table["reasoning_effort"].astype(object).where(table["reasoning_effort"].notna(), "").to_numpy(dtype=object)
+    if step.reasoning_effort:
+        bad = (eff != "") & ~np.isin(eff, list(step.reasoning_effort))
+        return _Check("reasoning_effort", bad, _messages(
+            n, bad, eff, "reasoning: setting '{}' is not one the step accepts"
+            + _lit(f" (reasoning_effort: {', '.join(step.reasoning_effort)})")))
+    bad = ~default_settings(table)
+    return _Check("reasoning_effort", bad, _messages(
+        n, bad, eff, "reasoning: setting '{}' is not this offering's default (the fastest setting with speed facts); "
+        "list it in the step's reasoning_effort to compare it"))
 
 
 def _collect(checks: list[_Check], n: int) -> tuple[np.ndarray, list[list[str]], list[list[str]]]:

@@ -239,6 +239,23 @@ def rank_disagreements(scores: pd.DataFrame, benchmark_a: str, benchmark_b: str,
     return out.sort_values(["rank_gap", "model_id"], ascending=[False, True], kind="stable").reset_index(drop=True)[cols]
 
 
+def stale_speeds(speed_as_of: pd.Series, as_of, max_age_days: int = MAX_SCORE_AGE_DAYS) -> tuple[np.ndarray, np.ndarray]:
+    """Which speed facts (``ttft_s``, ``output_tokens_per_s``, dated ``speed_as_of``) are older than
+    ``max_age_days`` before the analysis date ``as_of`` -- the same window as :func:`stale_scores`.
+    Returns (stale mask, per-row message or None). An undated or missing speed is not stale (it is
+    unknown, which the shortlist flags on its own). The shortlist's ``flags`` show it.
+    """
+    when = as_of_timestamp(as_of)
+    day = pd.to_datetime(pd.Series(speed_as_of).reset_index(drop=True), errors="coerce")
+    age = (when - day).dt.days
+    stale = (age > max_age_days).fillna(False).to_numpy(dtype=bool)
+    msgs = np.full(len(day), None, dtype=object)
+    for i in np.flatnonzero(stale):
+        msgs[i] = (f"latency: stale speed facts (speed_as_of {day.iloc[i]:%Y-%m-%d} is {int(age.iloc[i])} days before "
+                   f"{when:%Y-%m-%d}, limit {max_age_days}): re-measure before relying on the latency")
+    return stale, msgs
+
+
 def stale_scores(scores: pd.DataFrame, as_of, max_age_days: int = MAX_SCORE_AGE_DAYS, benchmarks=None,
                  model_ids=None) -> pd.DataFrame:
     """Age of each newest score relative to the analysis date ``as_of``, in days.

@@ -27,7 +27,7 @@ CONSTRAINT_KEYS = (
     "model_type", "exclude_models", "exclude_providers", "gpu_operations", "access_modes",
     "no_training_on_prompts", "zero_data_retention", "regions", "commercial_use", "fine_tuning",
     "structured_outputs", "tool_calling", "prompt_caching", "batch_api",
-    "context_tokens", "output_tokens", "modalities", "deprecation",
+    "context_tokens", "output_tokens", "modalities", "reasoning_effort", "deprecation",
 )
 CAPABILITIES = ("structured_outputs", "tool_calling", "prompt_caching", "batch_api")
 CAPABILITY_WORDS = {"structured_outputs": "structured outputs", "tool_calling": "tool calling",
@@ -38,7 +38,7 @@ RANKED_COLUMNS = (
     "quality", "quality_benchmark", "quality_source", "quality_as_of", "quality_harness",
     "quality_ci_low", "quality_ci_high",
     "usd_per_request", "usd_per_mtok_blended_3to1", "usd_per_request_at_3to1", "diff_vs_3to1_pct",
-    "typical_latency_s", "ttft_s", "output_tokens_per_s", "speed_source", "speed_as_of",
+    "typical_latency_s", "ttft_s", "output_tokens_per_s", "reasoning_effort", "speed_source", "speed_as_of",
     "norm_quality", "norm_cost", "norm_latency", "pareto", "p_first", "p_top3", "scored", "flags",
     "source", "as_of",
 )
@@ -49,7 +49,7 @@ EXCLUDED_COLUMNS = (
 # model facts joined onto each offering (the offering's own context/output limits win when filled)
 _MODEL_COLUMNS = ("model_id", "name", "creator", "model_type", "openness", "license", "commercial_use",
                   "fine_tuning", "license_notes", "context_tokens", "max_output_tokens", "input_modalities",
-                  "reasoning", "deprecation_date")
+                  "reasoning", "deprecation_date", "deprecation_source")
 
 
 # --------------------------------------------------------------------------------------------
@@ -169,6 +169,22 @@ class Candidates:
         return self._quality[benchmark]
 
 
+def retirement(t: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """The day each offering stops being usable and who says so: the earlier of the endpoint's own
+    ``deprecation_date`` (offerings.csv: a cloud can retire its copy before the creator retires the
+    model) and the model's (models.csv), with that date's ``deprecation_source``. ``t`` has both, the
+    model's as ``model_deprecation_date`` / ``model_deprecation_source``. Missing means none stated.
+    """
+    own = pd.to_datetime(t["deprecation_date"], errors="coerce")
+    mod = pd.to_datetime(t["model_deprecation_date"], errors="coerce")
+    use_model = mod.notna() & (own.isna() | (mod < own))
+    day = own.where(~use_model, mod)
+    own_src = t["deprecation_source"].astype(object).where(t["deprecation_source"].notna(), "offerings.csv")
+    mod_src = t["model_deprecation_source"].astype(object).where(t["model_deprecation_source"].notna(), "models.csv")
+    src = own_src.where(~use_model, mod_src).where(day.notna(), None)
+    return day, src
+
+
 def candidates(catalog: Catalog) -> Candidates:
     """Join every offering with its model's facts and the provider's privacy facts
     (:meth:`Catalog.offerings_with_policy`); the offering's own context and output limits win where
@@ -176,11 +192,13 @@ def candidates(catalog: Catalog) -> Candidates:
     """
     o = catalog.offerings_with_policy()
     m = catalog.models[list(_MODEL_COLUMNS)].rename(
-        columns={"context_tokens": "model_context_tokens", "max_output_tokens": "model_max_output_tokens"})
+        columns={c: f"model_{c}" for c in ("context_tokens", "max_output_tokens", "deprecation_date",
+                                           "deprecation_source")})
     t = o.merge(m, on="model_id", how="left", validate="many_to_one")
     for col in ("context_tokens", "max_output_tokens"):
         own = pd.to_numeric(t[col], errors="coerce").astype(float)
         t[col] = own.where(own.notna(), pd.to_numeric(t[f"model_{col}"], errors="coerce").astype(float))
+    t["deprecation_date"], t["deprecation_source"] = retirement(t)
     t = t.reset_index(drop=True)
     return Candidates(table=t, scores=catalog.scores, files=dict(catalog.files), path=catalog.path, gpus=catalog.gpus)
 

@@ -83,6 +83,7 @@ from workbench.shortlist.constraints import (
     _messages,
     _step_path,
 )
+from workbench.shortlist.leaderboards import stale_speeds
 from workbench.shortlist.pool import (
     CONSTRAINT_KEYS,
     CRITERIA,
@@ -287,7 +288,7 @@ def shortlist(source: Catalog | Candidates, scenario: Scenario, step: str | None
     with np.errstate(divide="ignore", invalid="ignore"):
         diff = 100.0 * (cost / at3 - 1.0)
 
-    flags = _flags(c, rows, values, w, bench, passed, selfhost_pricing, st)
+    flags = _flags(c, rows, values, w, bench, passed, selfhost_pricing, st, scenario.as_of)
     take = lambda a: np.asarray(a)[rows]
     ranked = pd.DataFrame({
         "rank": pd.arrays.IntegerArray(np.nan_to_num(take(rank)).astype("int64"), np.isnan(take(rank))),
@@ -301,7 +302,7 @@ def shortlist(source: Catalog | Candidates, scenario: Scenario, step: str | None
         "usd_per_request": take(cost), "usd_per_mtok_blended_3to1": take(blend), "usd_per_request_at_3to1": take(at3),
         "diff_vs_3to1_pct": take(diff), "typical_latency_s": take(latency),
         "ttft_s": take(c.number("ttft_s")), "output_tokens_per_s": take(c.number("output_tokens_per_s")),
-        "speed_source": take(c.array("speed_source")), "speed_as_of": take(c.array("speed_as_of")),
+        "reasoning_effort": take(c.array("reasoning_effort")), "speed_source": take(c.array("speed_source")), "speed_as_of": take(c.array("speed_as_of")),
         "norm_quality": take(norms["quality"]), "norm_cost": take(norms["cost"]),
         "norm_latency": take(norms["latency"]), "pareto": take(pareto), "p_first": take(p_first),
         "p_top3": take(p_top3), "scored": take(scored), "flags": flags,
@@ -341,12 +342,15 @@ def _self_hosted_pricing(c: Candidates, step: Step, passed: np.ndarray, cost: np
 
 
 def _flags(c: Candidates, rows: np.ndarray, values: dict, w: dict, bench: str, passed: np.ndarray,
-           selfhost_pricing: np.ndarray, step: Step) -> list[list[str]]:
+           selfhost_pricing: np.ndarray, step: Step, as_of) -> list[list[str]]:
     """Per ranked row: what is unknown (and whether that keeps it from being scored), how a
     self-hosted row was priced, typical latency already above the step's targets (a flag, not an
-    exclusion: the targets are about tails, checked in notebook 03), and licence caveats."""
+    exclusion: the targets are about tails, checked in notebook 03), speed facts older than
+    :data:`MAX_SCORE_AGE_DAYS` (stale, like scores), and licence caveats."""
     n = len(c)
     parts = [(pd.notna(selfhost_pricing), selfhost_pricing)]
+    stale, why = stale_speeds(c.table["speed_as_of"], as_of)
+    parts.append((stale, why))
     lat, tok = step.latency, step.tokens
     if lat.ttft_s is not None:
         first = typical_ttft_s(c.number("ttft_s"), lat.network_s, lat.retrieval_s, tok.tool_turns, lat.tool_call_s)
