@@ -10,7 +10,7 @@ from __future__ import annotations
 from workbench.costs.breakeven import break_even_table
 from workbench.costs.latency import derive_latency_spreads, spreads_path, load_latency_spreads, latency_sigmas, typical_latency_s, typical_ttft_s, simulate_latency_s, share_within, step_latency_samples, latency_table, peak_per_minute, rate_limit_headroom
 from workbench.costs.request import request_cost_terms, request_cost_usd, blended_usd_per_mtok_3to1, price_of, expected_attempts, task_success_rate, monthly_costs, usd_per_success_for, crossing_success_rate
-from workbench.costs.selfhost import SelfHostAssumptions, gpu_prices, gpu_tokens_per_request, peak_tokens_per_s, gpus_needed, selfhost_monthly_usd, selfhost_costs, break_even_requests_per_month, cost_vs_volume, selfhost_parameters
+from workbench.costs.selfhost import SelfHostAssumptions, gpu_prices, gpu_tokens_per_request, peak_tokens_per_s, gpus_needed, selfhost_monthly_usd, selfhost_costs, break_even_requests_per_month, break_even_staircase, cost_vs_volume, selfhost_parameters
 from workbench.costs.steps import steps_frame, cross, step_costs, cost_assumptions, request_cost_for_step
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "selfhost_monthly_usd",
     "selfhost_costs",
     "break_even_requests_per_month",
+    "break_even_staircase",
     "cost_vs_volume",
     "selfhost_parameters",
     "steps_frame",
