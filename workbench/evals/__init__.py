@@ -35,6 +35,14 @@ from workbench.evals.golden import (
            regression_case,
            tag_counts,
 )
+from workbench.evals.judge import (
+           cohens_kappa,
+           disagreements,
+           judge_agreement,
+           judge_prompt,
+           parse_verdict,
+           run_judge,
+)
 from workbench.evals.prompts import build_prompt, contract_for, support_contract
 from workbench.evals.report import (
            compare,
@@ -49,4 +57,5 @@ __all__ = ["load_golden", "load_help_center", "GoldenCase", "GoldenSet", "case_f
            "golden_dir", "regression_case", "build_prompt", "contract_for", "support_contract", "CheckContext",
            "CheckResult", "context_for", "run_checks", "score_output", "word_count", "make_candidate", "run_eval",
            "write_results", "EvalRun", "summarize", "success_by", "failure_table", "field_accuracy", "compare",
-           "load_paraphrases", "paraphrased_golden", "verdict_changes", "consistency_summary"]
+           "load_paraphrases", "paraphrased_golden", "verdict_changes", "consistency_summary",
+           "judge_prompt", "parse_verdict", "run_judge", "cohens_kappa", "judge_agreement", "disagreements"]
