@@ -35,8 +35,13 @@ def test_memory_table_gpus_from_memory():
     t = memory_table("m", models, arch, tokens_per_sequence=4_000, concurrent=10, vram_gb=80, usable_share=0.9)
     # KV 2.94912 GB; totals 236.94912, 119.94912, 61.44912 GB; usable 72 GB a GPU -> 4, 2, 1 GPUs
     assert t["kv_cache_gb"].round(5).tolist() == [2.94912] * 3
-    assert t["total_gb"].round(5).tolist() == [236.94912, 119.94912, 61.44912]
+    assert t["gb_per_replica"].round(5).tolist() == [236.94912, 119.94912, 61.44912]
     assert t["gpus_for_memory"].tolist() == [4, 2, 1]
+    # two replicas: each holds all the weights and 5 of the 10 sequences (KV 1.47456 GB):
+    # 235.47456 / 72 -> 4 GPUs each, 118.47456 -> 2, 59.97456 -> 1; times 2 replicas
+    t2 = memory_table("m", models, arch, tokens_per_sequence=4_000, concurrent=10, vram_gb=80, replicas=2)
+    assert t2["kv_cache_gb"].round(5).tolist() == [1.47456] * 3
+    assert t2["gpus_per_replica"].tolist() == [4, 2, 1] and t2["gpus_for_memory"].tolist() == [8, 4, 2]
     with pytest.raises(WorkbenchError, match="model_architecture.csv"):
         memory_table("m", pd.DataFrame({"model_id": ["m"], "params_b": [1.0]}), arch.assign(model_id="x"), 1, 1, 80)
 

@@ -66,13 +66,17 @@ def concurrent_sequences(requests_per_month: float, peak_to_average: float, seco
 
 
 def memory_table(model_id: str, models: pd.DataFrame, architecture: pd.DataFrame, tokens_per_sequence: float,
-                 concurrent: float, vram_gb: float, usable_share: float = 0.9, kv_bytes_per_value: float = 2.0,
-                 bits=BITS) -> pd.DataFrame:
-    """Memory for ``model_id`` at each weight precision in ``bits``: ``weights_gb``, ``kv_cache_gb`` (at
-    ``tokens_per_sequence`` x ``concurrent`` sequences, ``kv_bytes_per_value`` bytes a value: 2 =
-    16-bit cache), ``total_gb`` and ``gpus_for_memory`` = ``ceil(total_gb / (vram_gb x usable_share))``
-    (``usable_share``: an ASSUMPTION, the share of a GPU's memory left for weights and cache after the
-    serving engine's own use). Introduced in ``notebooks/03_cost_and_latency.ipynb``."""
+                 concurrent: float, vram_gb: float, replicas: int = 1, usable_share: float = 0.9,
+                 kv_bytes_per_value: float = 2.0, bits=BITS) -> pd.DataFrame:
+    """Memory for ``model_id`` at each weight precision in ``bits``, served by ``replicas`` copies of the
+    model (e.g. the replicas throughput needs: :func:`workbench.costs.selfhost.gpus_needed`). Each replica
+    holds all the weights and the KV cache of its share of the ``concurrent`` sequences
+    (``ceil(concurrent / replicas)``, ``tokens_per_sequence`` each, ``kv_bytes_per_value`` bytes a value:
+    2 = a 16-bit cache). Columns: ``bits``, ``weights_gb``, ``kv_cache_gb`` (one replica's),
+    ``gb_per_replica``, ``gpus_per_replica`` = ``ceil(gb_per_replica / (vram_gb x usable_share))`` and
+    ``gpus_for_memory`` = replicas x that. ``usable_share`` is an ASSUMPTION: the share of a GPU's
+    memory left for weights and cache after the serving engine's own use. Introduced in
+    ``notebooks/03_cost_and_latency.ipynb``."""
     m = models[models["model_id"] == model_id]
     a = architecture[architecture["model_id"] == model_id]
     if m.empty or a.empty:
@@ -83,16 +87,19 @@ def memory_table(model_id: str, models: pd.DataFrame, architecture: pd.DataFrame
     params_b = m["params_b"].iloc[0]
     if pd.isna(params_b):
         raise fail("models.csv", f"model '{model_id}'", "params_b is empty", "write the parameter count in billions")
-    if not 0 < usable_share <= 1:
-        raise fail("memory_table", "usable_share", f"must be above 0 and at most 1, got {usable_share!r}",
-                   "write a share, e.g. 0.9")
+    if not 0 < usable_share <= 1 or int(replicas) < 1:
+        raise fail("memory_table", "usable_share / replicas",
+                   f"need 0 < usable_share <= 1 and at least one replica, got {usable_share!r} and {replicas!r}",
+                   "write a share, e.g. 0.9, and a whole number of replicas")
     r = a.iloc[0]
+    per_replica = math.ceil(concurrent / int(replicas) - 1e-9)
     kv_gb = kv_cache_bytes(int(r["layers"]), int(r["kv_heads"]), int(r["head_dim"]), kv_bytes_per_value,
-                           tokens_per_sequence, concurrent) / GB
+                           tokens_per_sequence, per_replica) / GB
     rows = []
     for b in bits:
         w_gb = weights_bytes(float(params_b) * 1e9, b) / GB
-        total = w_gb + kv_gb
-        rows.append({"model_id": model_id, "bits": b, "weights_gb": w_gb, "kv_cache_gb": kv_gb, "total_gb": total,
-                     "gpus_for_memory": max(1, math.ceil(total / (vram_gb * usable_share) - 1e-9))})
+        per_gpu = max(1, math.ceil((w_gb + kv_gb) / (vram_gb * usable_share) - 1e-9))
+        rows.append({"model_id": model_id, "bits": b, "weights_gb": w_gb, "kv_cache_gb": kv_gb,
+                     "gb_per_replica": w_gb + kv_gb, "gpus_per_replica": per_gpu,
+                     "gpus_for_memory": per_gpu * int(replicas)})
     return pd.DataFrame(rows)
