@@ -43,7 +43,7 @@ def load_model_architecture(path: str | Path | None = None) -> pd.DataFrame:
 
 
 def weights_bytes(params: float, bits: int) -> float:
-    """Bytes of weights: ``params x bits / 8``. Introduced in ``notebooks/03_cost_and_latency.ipynb``."""
+    """Bytes of weights: ``params x bits / 8``. Used by :func:`memory_table`."""
     if bits <= 0 or params <= 0:
         raise fail("weights_bytes", f"params={params!r}, bits={bits!r}", "must both be positive",
                    "pass the parameter count (e.g. 117e9) and 16, 8 or 4 bits")

@@ -58,7 +58,7 @@ JUDGE_VERSION = hashlib.sha256(json.dumps([JUDGE_SYSTEM, JUDGE_USER]).encode()).
 
 def judge_prompt(case, output: str, articles: dict | None = None) -> Prompt:
     """The judge's chat messages for one ``answer`` case and the output to grade (the articles' text from
-    ``articles``, id -> Article). Introduced in ``notebooks/04_golden_dataset_eval.ipynb``."""
+    ``articles``, id -> Article). Used by :func:`run_judge`."""
     articles = articles or {}
     parts = [f'<article id="{a}">\n{articles[a].text if a in articles else "(article text not available)"}\n</article>'
              for a in case.articles]
@@ -70,7 +70,7 @@ def judge_prompt(case, output: str, articles: dict | None = None) -> Prompt:
 
 def parse_verdict(text: str) -> tuple[str | None, str]:
     """(``"pass"``/``"fail"``/None, reason) from a judge's reply: its JSON object, else a bare PASS or FAIL
-    word; None when neither is there. Introduced in ``notebooks/04_golden_dataset_eval.ipynb``."""
+    word; None when neither is there. Used by :func:`run_judge`."""
     t = (text or "").strip()
     m = re.search(r"\{.*\}", t, re.S)
     if m:
