@@ -3,18 +3,21 @@
 Candidates (:mod:`.pool`), hard constraints with every reason listed (:mod:`.constraints`),
 normalisation, weights, Pareto front and rank stability (:mod:`.scoring`), the ranking itself
 (:mod:`.ranking`), leaderboard cross-checks (:mod:`.leaderboards`) and cost tables per shortlisted
-candidate (:mod:`.costs`). Taught in ``notebooks/02_shortlist_from_leaderboards.ipynb``.
+candidate (:mod:`.costs`); the closed / open-weight / open-source trade-off table (:mod:`.openness`).
+Taught in ``notebooks/02_shortlist_from_leaderboards.ipynb``.
 """
 from __future__ import annotations
 
 from workbench.shortlist.constraints import constraint_checks, with_constraints
 from workbench.shortlist.costs import shortlisted_offerings, candidate_costs
 from workbench.shortlist.leaderboards import is_quality_benchmark, default_benchmarks, benchmark_namespace, latest_scores, score_table, spearman_rho, kendall_tau_b, rank_correlations, rank_disagreements, stale_scores, mixed_harnesses, joined_names, CrossCheck, crosscheck
+from workbench.shortlist.openness import openness_tradeoffs
 from workbench.shortlist.pool import Candidates, candidates, offering_latency_s, request_cost_at_3to1_usd
 from workbench.shortlist.ranking import ShortlistResult, shortlist, shortlist_all, provider_spread, offerings_of, leaderboard_top_vs_pick
 from workbench.shortlist.scoring import normalise, weighted_score, pareto_front, sample_weights, rank_stability
 
 __all__ = [
+    "openness_tradeoffs",
     "constraint_checks",
     "with_constraints",
     "shortlisted_offerings",
