@@ -49,7 +49,7 @@ def test_the_correlated_failure_trap_same_provider():
     summary = chain_summary(members, comps)
     assert summary["chain_if_independent"] == pytest.approx(0.9216)
     assert summary["chain"] == pytest.approx(0.792)
-    assert summary["downtime_min_per_month_chain"] == pytest.approx(0.208 * 43_200)
+    assert summary["downtime_min_per_month_chain"] == pytest.approx(0.208 * 43_800)
 
 
 def test_a_shared_region_lowers_a_cross_provider_chain():

@@ -23,7 +23,7 @@ def test_whatif_cost_and_availability_by_hand():
     # strong: alpha/large > alpha/small on one provider -> 0.99 x (1 - 0.01^2)
     cheap, strong = 1 - 0.0199 ** 2, 0.99 * (1 - 0.01 ** 2)
     assert w["availability"] == pytest.approx(0.5 * cheap + 0.5 * strong)
-    assert w["downtime_min_per_month"] == pytest.approx((1 - (0.5 * cheap + 0.5 * strong)) * 43_200)
+    assert w["downtime_min_per_month"] == pytest.approx((1 - (0.5 * cheap + 0.5 * strong)) * 43_800)
     # fallback extra cost: cheap's fallback serves 0.0199 x 0.9801 of its requests at +0.002 USD each;
     # strong's fallback serves 0.99 x 0.01 x 0.99 at 0.002 - 0.02 = -0.018 USD (the fallback is cheaper)
     vol = 5000 + 500                                                      # half of each step's volume

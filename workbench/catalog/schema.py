@@ -235,6 +235,23 @@ PROVIDERS = Table(
     doc="provider-level policy facts; an offering's own privacy columns override them when filled",
 )
 
+MODEL_ARCHITECTURE = Table(
+    "model_architecture",
+    "model_architecture.csv",
+    (
+        Column("model_id", "str", True, doc="as in models.csv"),
+        Column("layers", "int", True, min=1, max=1000, doc="transformer layers (config.json num_hidden_layers)"),
+        Column("kv_heads", "int", True, min=1, max=1024, doc="key/value heads (config.json num_key_value_heads)"),
+        Column("head_dim", "int", True, min=1, max=4096, doc="dimensions per head (config.json head_dim)"),
+        Column("notes", "str"),
+        *PROVENANCE,
+    ),
+    key=("model_id",),
+    doc="open-weight models' architecture facts for the KV-cache memory formula (workbench.costs.memory)",
+)
+
 TABLES: dict[str, Table] = {t.name: t for t in (MODELS, OFFERINGS, SCORES, GPUS, NAME_MAP, PRICE_HISTORY, PROVIDERS)}
 # Tables a catalog directory must have; the others are optional.
 REQUIRED_TABLES = ("models", "offerings")
+# Optional tables read on demand by the stage that uses them (not part of load_catalog or a snapshot build).
+OPTIONAL_TABLES: dict[str, Table] = {t.name: t for t in (MODEL_ARCHITECTURE,)}

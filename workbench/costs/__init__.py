@@ -22,6 +22,13 @@ from workbench.costs.latency import (
     typical_latency_s,
     typical_ttft_s,
 )
+from workbench.costs.memory import (
+    concurrent_sequences,
+    kv_cache_bytes,
+    load_model_architecture,
+    memory_table,
+    weights_bytes,
+)
 from workbench.costs.request import (
     blended_usd_per_mtok_3to1,
     crossing_success_rate,
@@ -36,6 +43,7 @@ from workbench.costs.request import (
 from workbench.costs.selfhost import (
     SelfHostAssumptions,
     break_even_requests_per_month,
+    break_even_staircase,
     cost_vs_volume,
     gpu_prices,
     gpu_tokens_per_request,
@@ -61,6 +69,11 @@ __all__ = [
     "latency_table",
     "peak_per_minute",
     "rate_limit_headroom",
+    "load_model_architecture",
+    "weights_bytes",
+    "kv_cache_bytes",
+    "concurrent_sequences",
+    "memory_table",
     "request_cost_terms",
     "request_cost_usd",
     "blended_usd_per_mtok_3to1",
@@ -78,6 +91,7 @@ __all__ = [
     "selfhost_monthly_usd",
     "selfhost_costs",
     "break_even_requests_per_month",
+    "break_even_staircase",
     "cost_vs_volume",
     "selfhost_parameters",
     "steps_frame",

@@ -212,7 +212,8 @@ def break_even_requests_per_month(api_usd_per_request: float, generated_tokens_p
     ``max(N_(k-1) + 1, ceil(C_k / api_usd_per_request))`` if that is at most ``N_k``; the first such
     ``k`` gives the answer. NaN when self-hosting never catches up (its GPU cost per request at full
     utilisation is at or above the API's price). Past a break-even, a step to one more replica can
-    make the API cheaper again for a while: :func:`cost_vs_volume` shows the whole curve.
+    make the API cheaper again for a while: :func:`break_even_staircase` lists those windows and
+    :func:`cost_vs_volume` shows the whole curve.
     Introduced in ``notebooks/03_cost_and_latency.ipynb``.
     """
     a = float(api_usd_per_request)
@@ -233,6 +234,62 @@ def break_even_requests_per_month(api_usd_per_request: float, generated_tokens_p
     if not ok.any():
         return float("nan")
     return float(cand[np.argmax(ok)])
+
+
+def break_even_staircase(api_usd_per_request: float, generated_tokens_per_request: float,
+                         peak_to_average: float, tokens_per_s_per_gpu: float, gpu_count: int,
+                         usd_per_gpu_hour: float, utilisation: float, ops_usd_per_month: float) -> dict:
+    """Where self-hosting is cheaper than the API, replica by replica (the "staircase").
+
+    Same model as :func:`break_even_requests_per_month`: in segment ``k`` (volumes ``N_(k-1) + 1`` to
+    ``N_k``, served by ``k`` replicas at ``C_k`` USD a month) self-hosting costs no more than the API
+    from ``max(N_(k-1) + 1, ceil(C_k / api_usd_per_request))`` to ``N_k``. Because GPUs come in whole
+    units, the API can be cheaper again just after each new replica. Returns a dict:
+
+    - ``first_crossing``: the first volume where self-hosting costs no more (NaN = never);
+    - ``stays_cheaper_from``: the volume from which self-hosting costs no more at every higher volume
+      (NaN = never);
+    - ``windows``: DataFrame (``replicas``, ``gpus``, ``from_requests``, ``to_requests``,
+      ``selfhost_usd_per_month``) of the volume ranges where self-hosting costs no more; the last one
+      never ends (``to_requests`` inf; its replicas and cost are those at its start).
+
+    Introduced in ``notebooks/03_cost_and_latency.ipynb``.
+    """
+    cols = ["replicas", "gpus", "from_requests", "to_requests", "selfhost_usd_per_month"]
+    never = {"first_crossing": float("nan"), "stays_cheaper_from": float("nan"), "windows": pd.DataFrame(columns=cols)}
+    a = float(api_usd_per_request)
+    if not np.isfinite(a) or a <= 0:
+        return never
+    cap1 = gpu_count * tokens_per_s_per_gpu * utilisation * SECONDS_PER_MONTH / (peak_to_average * generated_tokens_per_request)
+    g = gpu_count * usd_per_gpu_hour * HOURS_PER_MONTH
+    if a * cap1 <= g:
+        k_max = 1  # each replica earns back at most its own cost: only segment 1 can qualify
+    else:  # a x (N_(k-1) + 1) - C_k >= k (a cap1 - g) - a cap1 - ops: past this k every segment is cheaper whole
+        k_max = int(min(MAX_REPLICAS, np.ceil((ops_usd_per_month + a * cap1 + a) / (a * cap1 - g)) + 2))
+    k = np.arange(1, k_max + 1, dtype=float)
+    n_k = np.floor(k * cap1 + 1e-9)
+    n_prev = np.concatenate([[0.0], n_k[:-1]])
+    c_k = k * g + ops_usd_per_month
+    start = np.maximum(n_prev + 1, np.ceil(c_k / a - 1e-9))
+    ok = start <= n_k
+    whole = start <= n_prev + 1
+    if not ok.any():
+        return never
+    row = lambda i, frm, to: {"replicas": int(k[i]), "gpus": int(k[i] * gpu_count), "from_requests": float(frm),
+                              "to_requests": float(to), "selfhost_usd_per_month": float(c_k[i])}
+    if a * cap1 <= g or not whole[-1]:  # the last segment checked is not cheaper whole: the API wins again above it
+        stays, rows = float("nan"), [row(i, start[i], n_k[i]) for i in range(len(k)) if ok[i]]
+    else:
+        partial = np.flatnonzero(~whole)
+        j = int(partial[-1]) if len(partial) else -1  # the last segment the API still wins part of
+        rows = [row(i, start[i], n_k[i]) for i in range(j) if ok[i]]
+        if j >= 0 and not ok[j]:
+            rows.append(row(j + 1, n_k[j] + 1, np.inf))
+        else:
+            rows.append(row(max(j, 0), start[max(j, 0)], np.inf))
+        stays = rows[-1]["from_requests"]
+    return {"first_crossing": float(start[np.argmax(ok)]), "stays_cheaper_from": stays,
+            "windows": pd.DataFrame(rows, columns=cols)}
 
 
 def cost_vs_volume(volumes, api: pd.DataFrame, selfhosted: pd.DataFrame) -> pd.DataFrame:

@@ -18,6 +18,12 @@ from workbench.evals.checks import (
            score_output,
            word_count,
 )
+from workbench.evals.consistency import (
+           consistency_summary,
+           load_paraphrases,
+           paraphrased_golden,
+           verdict_changes,
+)
 from workbench.evals.golden import (
            GoldenCase,
            GoldenSet,
@@ -28,6 +34,14 @@ from workbench.evals.golden import (
            load_help_center,
            regression_case,
            tag_counts,
+)
+from workbench.evals.judge import (
+           cohens_kappa,
+           disagreements,
+           judge_agreement,
+           judge_prompt,
+           parse_verdict,
+           run_judge,
 )
 from workbench.evals.prompts import build_prompt, contract_for, support_contract
 from workbench.evals.report import (
@@ -42,4 +56,6 @@ from workbench.evals.runner import EvalRun, run_eval, write_results
 __all__ = ["load_golden", "load_help_center", "GoldenCase", "GoldenSet", "case_from_dict", "check_matrix", "tag_counts",
            "golden_dir", "regression_case", "build_prompt", "contract_for", "support_contract", "CheckContext",
            "CheckResult", "context_for", "run_checks", "score_output", "word_count", "make_candidate", "run_eval",
-           "write_results", "EvalRun", "summarize", "success_by", "failure_table", "field_accuracy", "compare"]
+           "write_results", "EvalRun", "summarize", "success_by", "failure_table", "field_accuracy", "compare",
+           "load_paraphrases", "paraphrased_golden", "verdict_changes", "consistency_summary",
+           "judge_prompt", "parse_verdict", "run_judge", "cohens_kappa", "judge_agreement", "disagreements"]

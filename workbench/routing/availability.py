@@ -10,6 +10,7 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from workbench.costs.request import MINUTES_PER_MONTH
 from workbench.errors import did_you_mean, fail
 from workbench.routing.config import Availability, RouterConfig
 
@@ -204,7 +205,7 @@ def chain_summary(members: pd.DataFrame, components: Mapping[str, float]) -> dic
     exact = chain_availability(members, components)
     indep = independent_chain_availability(members["availability_total"])
     primary = float(members["availability_total"].iloc[0])
-    minutes = 30 * 24 * 60
+    minutes = MINUTES_PER_MONTH
     return {"primary_only": primary, "chain_if_independent": indep, "chain": exact,
             "downtime_min_per_month_primary": (1 - primary) * minutes,
             "downtime_min_per_month_if_independent": (1 - indep) * minutes,
@@ -255,5 +256,5 @@ def trap_curve(provider_availability, offering_availability: float = 0.998) -> p
                      "same_provider": chain_availability(members("a", "a"), comps)})
     out = pd.DataFrame(rows)
     for c in ("primary_only", "different_providers", "same_provider"):
-        out[f"downtime_min_{c}"] = (1 - out[c]) * 30 * 24 * 60
+        out[f"downtime_min_{c}"] = (1 - out[c]) * MINUTES_PER_MONTH
     return out

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.costs.latency import latency_sigmas, latency_table, simulate_latency_s
+from workbench.costs.request import MINUTES_PER_MONTH
 from workbench.costs.steps import cross, step_costs, steps_frame
 from workbench.errors import Problem, WorkbenchError, did_you_mean
 from workbench.evals.adapters.replay import ReplayCandidate
@@ -320,7 +321,7 @@ def routing_whatif(config: RouterConfig, scenario, catalog, mix: Mapping[str, fl
     people = float(costs.loc[human, "usd_per_month"].sum())
     return {"usd_per_month_models": models, "usd_per_month_human": people, "usd_per_month": models + people,
             "usd_per_month_fallback_extra": extra, "availability": availability,
-            "downtime_min_per_month": (1 - availability) * 30 * 24 * 60, "routes": pd.DataFrame(rows)}
+            "downtime_min_per_month": (1 - availability) * MINUTES_PER_MONTH, "routes": pd.DataFrame(rows)}
 
 
 def chain_expectations(config: RouterConfig, route: str, scenario, catalog, step: str,

@@ -26,6 +26,7 @@ from workbench.shortlist.leaderboards import (
     stale_scores,
     stale_speeds,
 )
+from workbench.shortlist.openness import openness_tradeoffs
 from workbench.shortlist.pool import Candidates, candidates, offering_latency_s, request_cost_at_3to1_usd, retirement
 from workbench.shortlist.ranking import (
     ShortlistResult,
@@ -58,6 +59,7 @@ __all__ = [
     "joined_names",
     "CrossCheck",
     "crosscheck",
+    "openness_tradeoffs",
     "Candidates",
     "retirement",
     "candidates",
