@@ -1,11 +1,4 @@
-"""Render a Model Decision Record to Markdown, parse it back, and write numbered record files.
-
-The Markdown follows MADR 4.0 in spirit: YAML front matter (``status``, ``date``, ``deciders``), a
-numbered title, then sections. People read the prose and the tables; machines read the front matter,
-the prose sections and the fenced ``yaml`` facts block at the end (offering ids, prices with source
-and as_of, quality values, volumes, trigger thresholds and baselines, the scenario itself), so that
-``python -m workbench review`` works from the Markdown file alone. ``parse_markdown(render_markdown(r))
-== r`` for every record (the round trip is tested).
+"""Write numbered Model Decision Record files (the Markdown, its facts file, chart and comparison CSV).
 
 Files are never overwritten: :func:`write_record` takes the next free number in the folder and
 creates the file exclusively. :func:`supersede` is the one permitted edit of an existing record: it
@@ -22,7 +15,7 @@ from pathlib import Path
 
 from workbench.errors import fail
 from workbench.mdr.comparison import comparison_frame
-from workbench.mdr.markdown import parse_markdown, render_markdown
+from workbench.mdr.markdown import read_record, render_facts, render_markdown
 from workbench.mdr.record import Record
 
 # ------------------------------------------------------------------------------------------------
@@ -77,9 +70,10 @@ def _create(path: Path, data: bytes) -> None:
 
 
 def write_record(record: Record, folder: str | Path, figure=None) -> dict[str, Path]:
-    """Write ``NNNN-slug.md`` (+ ``NNNN-slug.png`` when ``figure`` is a matplotlib Figure, and the
-    record then links to it, + the comparison table as ``NNNN-slug.csv``) into ``folder``; nothing
-    existing is replaced.
+    """Write ``NNNN-slug.md`` and its facts file ``NNNN-slug.facts.yaml`` (+ ``NNNN-slug.png`` when
+    ``figure`` is a matplotlib Figure, and the record then links to it, + the comparison table as
+    ``NNNN-slug.csv``) into ``folder``; nothing existing is replaced. Keys of the result: ``md``,
+    ``facts``, ``csv`` and ``png``.
 
     The record's number must be free (use :func:`next_number`); returns the paths written.
     Introduced in ``notebooks/06_model_decision_record.ipynb``.
@@ -90,7 +84,7 @@ def write_record(record: Record, folder: str | Path, figure=None) -> dict[str, P
         raise fail(str(folder / record.filename), "file", f"record number {record.number:04d} is taken",
                    f"use number {next_number(folder):04d} (workbench.mdr.markdown.next_number)")
     stem = record.filename[:-3]
-    paths = {"md": folder / record.filename, "csv": folder / f"{stem}.csv"}
+    paths = {"md": folder / record.filename, "facts": folder / record.facts_filename, "csv": folder / f"{stem}.csv"}
     if figure is not None:
         paths["png"] = folder / f"{stem}.png"
         if record.chart != paths["png"].name:
@@ -103,6 +97,7 @@ def write_record(record: Record, folder: str | Path, figure=None) -> dict[str, P
         figure.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
         _create(paths["png"], buf.getvalue())
     _create(paths["csv"], comparison_frame(record).to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    _create(paths["facts"], render_facts(record).encode("utf-8"))
     _create(paths["md"], render_markdown(record).encode("utf-8"))
     return paths
 
@@ -117,7 +112,7 @@ def supersede(old_path: str | Path, new_filename: str) -> str:
     """
     path = Path(old_path)
     text = path.read_text(encoding="utf-8")
-    rec = parse_markdown(text, str(path))  # refuses a malformed record before anything is changed
+    rec = read_record(path)  # refuses a malformed record (or missing facts) before anything is changed
     if rec.status == "superseded":
         raise fail(str(path), "front matter: status", f"is already superseded (by {rec.superseded_by})",
                    "supersede the newest record instead")
@@ -125,7 +120,8 @@ def supersede(old_path: str | Path, new_filename: str) -> str:
     end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
     status_i = next(i for i in range(1, end) if lines[i].startswith("status:"))
     lines[status_i] = "status: superseded\n"
-    lines.insert(end, f"superseded-by: {new_filename}\n")
+    last = max(i for i in range(1, end) if lines[i].strip())  # keep the blank line before the closing '---'
+    lines.insert(last + 1, f"superseded-by: {new_filename}\n")
     title_i = next(i for i in range(end + 2, len(lines)) if lines[i].startswith("# "))
     lines[title_i + 1:title_i + 1] = ["\n", f"> Superseded by [{new_filename}]({new_filename}).\n"]
     return "".join(lines)
