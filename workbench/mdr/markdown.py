@@ -505,6 +505,14 @@ def _check_trigger_numbers(triggers: list[Trigger], file: str) -> None:
                                         "write a plain number in the unit of the key (USD per million tokens for "
                                         "prices, a 0-1 share for success_rate), or restore the file `decide` wrote",
                                         value=v))
+        for k in ("date", "as_of", "deprecation_date"):
+            v = t.baseline.get(k)
+            if v is not None and not isinstance(v, dt.date):
+                try:
+                    dt.date.fromisoformat(str(v))
+                except ValueError:
+                    problems.append(Problem(file, f"facts: triggers[{i}] ({t.kind}).baseline.{k}", "is not a date",
+                                            "write YYYY-MM-DD, or restore the file `decide` wrote", value=v))
     if problems:
         raise WorkbenchError(problems)
 
