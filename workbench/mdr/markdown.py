@@ -372,7 +372,7 @@ def render_facts(record: Record) -> str:
     facts["comparison_rules"] = dict(COMPARISON_RULES)
     return (f"# Facts of decision record {record.filename}, written by `python -m workbench decide`.\n"
             f"# `python -m workbench review` reads them; edit the prose in the Markdown, not this file.\n"
-            + _dump(facts))
+            + yaml.dump(facts, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -567,7 +567,8 @@ def _facts_from_text(text: str, file: str) -> dict:
     return facts
 
 
-def parse_markdown(text: str, file: str = "<record>", facts: dict | str | None = None) -> Record:
+def parse_markdown(text: str, file: str = "<record>", facts: dict | str | None = None,
+                   facts_file: str | None = None) -> Record:
     """Read a record back into a :class:`Record` from its Markdown and its facts (the text or the
     mapping of the facts file, :func:`render_facts`; records of format 1 carry them in a fenced
     block and need none).
@@ -575,7 +576,7 @@ def parse_markdown(text: str, file: str = "<record>", facts: dict | str | None =
     Front matter gives status, date, deciders and the supersede links; the prose sections give the
     context, rationale, risks and reflections; the decision matrix table gives the matrix; the facts
     give everything a machine checks. A malformed record is a :class:`WorkbenchError` naming the file
-    and the part. Introduced in ``notebooks/06_model_decision_record.ipynb``.
+    (``facts_file`` for problems in the facts) and the part. Introduced in ``notebooks/06_model_decision_record.ipynb``.
     """
     lines = text.splitlines()
     front, start = _split_front_matter(lines, file)
@@ -596,8 +597,8 @@ def parse_markdown(text: str, file: str = "<record>", facts: dict | str | None =
                        f"keep {name} beside the record and read it with read_record(), or pass facts=")
         facts = _facts_from_text(fm.group(1), file)
     elif isinstance(facts, str):
-        facts = _facts_from_text(facts, file)
-    parts = _facts_to_record_parts(facts, file)
+        facts = _facts_from_text(facts, facts_file or file)
+    parts = _facts_to_record_parts(facts, facts_file or file)
 
     matrix = []
     rows = _table(secs.get(SECTION["matrix"], []))
@@ -667,4 +668,4 @@ def read_record(path: str | Path) -> Record:
     if front.get("facts") is None:
         return parse_markdown(text, str(p))  # format 1: facts in the Markdown
     fp = p.parent / front["facts"]
-    return parse_markdown(text, str(p), facts=_facts_from_text(_read_text(fp, "facts file"), str(fp)))
+    return parse_markdown(text, str(p), facts=_facts_from_text(_read_text(fp, "facts file"), str(fp)), facts_file=str(fp))

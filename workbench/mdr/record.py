@@ -19,6 +19,7 @@ Introduced in ``notebooks/06_model_decision_record.ipynb``.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import re
@@ -354,3 +355,21 @@ def normalise_items(items: Any) -> list[str]:
     if isinstance(items, str):
         items = [items]
     return [t for t in (" ".join(str(i).split()) for i in items) if t]
+
+
+def with_human_parts(record: Record, parts: dict[str, Any]) -> Record:
+    """A copy of ``record`` with the human parts a person wrote: ``parts`` may hold ``deciders``
+    (list), ``rationale`` (text), ``risks`` (list) and ``reflections`` (key -> list, keys of
+    :data:`REFLECTIONS`, or each reflection key at the top level); text is normalised as the record
+    keeps it, and blank answers stay blank. Introduced in ``notebooks/06_model_decision_record.ipynb``."""
+    unknown = set(parts) - {"deciders", "rationale", "risks", "reflections", *REFLECTIONS}
+    if unknown:
+        raise ValueError(f"unknown human part(s): {', '.join(sorted(unknown))}; use deciders, rationale, risks, "
+                         f"reflections or one of {', '.join(REFLECTIONS)}")
+    refl = {k: list(v) for k, v in record.reflections.items()}
+    for k, v in {**(parts.get("reflections") or {}), **{k: parts[k] for k in REFLECTIONS if k in parts}}.items():
+        refl[k] = normalise_items(v)
+    return dataclasses.replace(
+        record, deciders=normalise_items(parts.get("deciders", record.deciders)),
+        rationale=normalise_text(parts.get("rationale", record.rationale)),
+        risks=normalise_items(parts.get("risks", record.risks)), reflections=refl)
