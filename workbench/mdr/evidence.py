@@ -207,6 +207,13 @@ def load_evaluations(path: str | Path, scenario: Scenario, config: RecordConfig 
 LOG_COLUMNS = ("date", "step", "n_cases", "n_success", "label", "source")
 
 
+def _log_day(v):
+    try:
+        return _day(v)
+    except ValueError:
+        return None
+
+
 def load_results_log(path: str | Path) -> pd.DataFrame:
     """A log of recent results for the production-drift trigger (``review --log``): a CSV (or JSON)
     with one row per batch of graded results: ``date`` (YYYY-MM-DD), ``step``, ``n_cases``,
@@ -222,7 +229,7 @@ def load_results_log(path: str | Path) -> pd.DataFrame:
     n = pd.to_numeric(df["n_cases"], errors="coerce")
     k = pd.to_numeric(df["n_success"], errors="coerce")
     for row in df.index:
-        if _day(df.loc[row, "date"]) is None:
+        if _log_day(df.loc[row, "date"]) is None:
             problems.append(Problem(display, f"row {row}", "not a date in YYYY-MM-DD form", "write e.g. 2026-11-20",
                                     column="date", value=df.loc[row, "date"]))
         if pd.isna(n[row]) or n[row] < 1 or n[row] % 1:
@@ -236,7 +243,7 @@ def load_results_log(path: str | Path) -> pd.DataFrame:
     if problems:
         raise WorkbenchError(problems)
     out = df.copy()
-    out["date"] = [_day(x) for x in out["date"]]
+    out["date"] = [_log_day(x) for x in out["date"]]
     out["n_cases"], out["n_success"] = n.astype(int), k.astype(int)
     if "offering_id" not in out:
         out["offering_id"] = ""
