@@ -11,12 +11,12 @@ from __future__ import annotations
 from workbench.mdr.comparison import comparison_levels, comparison_frame
 from workbench.mdr.config import RecordConfig, record_config
 from workbench.mdr.draft import scenario_to_dict, pick_candidates, choose_decision, capability_checks, candidate_facts, build_matrix, build_triggers
-from workbench.mdr.evidence import evaluations_from_frame, decided_steps, results_by_task, evaluations_for_steps, load_results_summary, load_evaluations
+from workbench.mdr.evidence import evaluations_from_frame, decided_steps, results_by_task, evaluations_for_steps, load_results_summary, load_evaluations, load_results_log
 from workbench.mdr.files import existing_records, next_number, find_record, write_record, supersede, replace_text_checked
-from workbench.mdr.linting import lint, decisions_frame, facts_frame, comparison_long, lint_report
-from workbench.mdr.markdown import record_facts, render_markdown, parse_markdown, markdown_section, read_record
-from workbench.mdr.record import Fact, Level, Candidate, StepDecision, Evaluation, Trigger, MatrixRow, Record, fmt_value, short_source, slugify, normalise_text, normalise_items
-from workbench.mdr.review import price_on, price_change_pct, price_trigger_fires, shortlist_for_review, review_record, price_replay, first_firing
+from workbench.mdr.linting import lint, lint_claims, decisions_frame, facts_frame, comparison_long, lint_report
+from workbench.mdr.markdown import record_facts, render_markdown, render_facts, parse_markdown, markdown_section, read_record, md_escape, md_unescape, for_notebook
+from workbench.mdr.record import Fact, Level, Candidate, StepDecision, Evaluation, Trigger, MatrixRow, Record, fmt_value, short_source, slugify, normalise_text, normalise_items, trigger_baseline_text, with_human_parts, HUMAN_PROMPTS
+from workbench.mdr.review import price_on, price_change_pct, price_trigger_fires, shortlist_for_review, review_record, price_replay, first_firing, drift
 
 __all__ = [
     "comparison_levels",
@@ -36,6 +36,7 @@ __all__ = [
     "evaluations_for_steps",
     "load_results_summary",
     "load_evaluations",
+    "load_results_log",
     "existing_records",
     "next_number",
     "find_record",
@@ -43,12 +44,17 @@ __all__ = [
     "supersede",
     "replace_text_checked",
     "lint",
+    "lint_claims",
     "decisions_frame",
     "facts_frame",
     "comparison_long",
     "lint_report",
     "record_facts",
     "render_markdown",
+    "render_facts",
+    "md_escape",
+    "md_unescape",
+    "for_notebook",
     "parse_markdown",
     "markdown_section",
     "read_record",
@@ -65,6 +71,9 @@ __all__ = [
     "slugify",
     "normalise_text",
     "normalise_items",
+    "trigger_baseline_text",
+    "with_human_parts",
+    "HUMAN_PROMPTS",
     "price_on",
     "price_change_pct",
     "price_trigger_fires",
@@ -72,4 +81,5 @@ __all__ = [
     "review_record",
     "price_replay",
     "first_firing",
+    "drift",
 ]

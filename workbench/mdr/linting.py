@@ -118,8 +118,8 @@ def lint_claims(record: Record, known_models: Iterable[str] | None = None) -> pd
       candidates (``known_models``: the catalog's model and offering ids; without it, offering ids
       of the record's providers, ``provider/name``, are checked).
 
-    A sentence that negates, hedges or plans ("no second source", "will be tested") is not a claim.
-    Introduced in ``notebooks/06_model_decision_record.ipynb``."""
+    A sentence that negates, hedges or plans ("no second source", "will be tested") is not a claim;
+    :func:`lint` includes these findings."""
     rows: list[tuple[str, str, str, str]] = []
     defaults = [(d.step, d.default) for d in record.decisions]
     no_second = [oid for step, oid in defaults

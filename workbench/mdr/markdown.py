@@ -101,7 +101,7 @@ def md_escape(text: Any) -> str:
     """A value from a scenario, catalog or result as inert Markdown: ``&``, ``<``, ``>`` as HTML
     entities; backslash, ``|``, ``[`` and ``]`` backslash-escaped; a leading ``#``, ``-``, ``+``,
     ``*`` or ``=`` escaped; a newline as ``<br>``. :func:`md_unescape` gives the text back.
-    Introduced in ``notebooks/06_model_decision_record.ipynb``."""
+    """
     s = html.escape(str(text), quote=False)
     s = "".join("\\" + ch if ch in _ESCAPED_ANYWHERE else ch for ch in s)
     s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
@@ -170,8 +170,7 @@ def _fact_dict(f: Fact) -> dict:
 
 
 def record_facts(record: Record) -> dict:
-    """The machine-readable part of a record (what its facts file holds), as plain values.
-    Introduced in ``notebooks/06_model_decision_record.ipynb``."""
+    """The machine-readable part of a record (what its facts file holds), as plain values."""
     return _py({
         "format": FORMAT_VERSION,
         "scenario": record.scenario,

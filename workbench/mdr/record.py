@@ -291,8 +291,7 @@ def _pct(v: Any) -> str:
 
 
 def trigger_baseline_text(t: "Trigger") -> str:
-    """What a trigger watches and its baseline, rounded for people (the record's trigger table).
-    Introduced in ``notebooks/06_model_decision_record.ipynb``."""
+    """What a trigger watches and its baseline, rounded for people (the record's trigger table)."""
     b = t.baseline
     on = f"{t.offering_id} ({t.step})" if t.offering_id and t.step else (t.offering_id or t.step or "the record")
     if t.kind == "price_change_pct":

@@ -228,8 +228,7 @@ def drift(log: pd.DataFrame, step: str, offering_id: str | None, on: dt.date, wi
     when that is None, against the rows dated on or before ``on - window_days``. Rows of another
     offering are ignored (a blank ``offering_id`` counts for the step). Returns ``recent_rate``,
     ``recent_n``, ``baseline_rate``, ``baseline_n`` (None when from the record) and ``drop_pp``
-    (``100 x (baseline - recent)``; None when either side is missing).
-    Introduced in ``06_model_decision_record.ipynb``."""
+    (``100 x (baseline - recent)``; None when either side is missing); :func:`review_record` uses it."""
     rows = log[(log["step"] == step) & (log["date"] <= on)]
     if offering_id:
         rows = rows[(rows["offering_id"] == "") | (rows["offering_id"] == offering_id)]

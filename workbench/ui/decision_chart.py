@@ -19,6 +19,7 @@ Introduced in ``notebooks/06_model_decision_record.ipynb``.
 """
 from __future__ import annotations
 
+import io
 import numpy as np
 
 from workbench.mdr.record import Record
@@ -112,3 +113,11 @@ def decision_chart(record: Record, shortlists: dict):
     fig.suptitle(f"{record.number:04d}: quality vs cost of the shortlisted offerings (as_of {record.date.isoformat()})",
                  fontsize=11)
     return fig
+
+
+def chart_png(figure, dpi: int = 110) -> bytes:
+    """A Figure as PNG bytes (for ``IPython.display.Image``: an ``image/png`` output in any backend,
+    never ``<Figure size ...>`` text). Introduced in ``06_model_decision_record.ipynb``."""
+    buf = io.BytesIO()
+    figure.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    return buf.getvalue()
