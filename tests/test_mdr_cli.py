@@ -221,3 +221,36 @@ def test_review_refuses_a_hand_edited_baseline_readably(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "0001-mdr-fixture.facts.yaml: facts: triggers[0] (price_change_pct).baseline.usd_per_mtok_in: is not a number" in err
     assert "Traceback" not in err
+
+
+def test_hostile_scenario_and_catalog_text_is_inert_end_to_end(tmp_path, capsys):
+    """<script>, <img onerror> and <iframe> in the scenario's title and description and a model's
+    name, and a newline plus '#' in a catalog source cell: the record shows them as text, no
+    heading is injected, and read_record gives the values back exactly."""
+    cat = tmp_path / "catalog"
+    shutil.copytree(CATALOG, cat)
+    offers = cat / "offerings.csv"
+    evil_source = "mdr test fixture (synthetic)\n# Injected heading <iframe src=//evil></iframe>"
+    offers.write_text(offers.read_text().replace(
+        "acme/acme-mini,acme-mini,acme,managed-api,0.25,2,,150,0.4,yes,yes,no,no,500,2000000,mdr test fixture (synthetic),",
+        f'acme/acme-mini,acme-mini,acme,managed-api,0.25,2,,150,0.4,yes,yes,no,no,500,2000000,"{evil_source}",'))
+    models = cat / "models.csv"
+    models.write_text(models.read_text().replace("acme-mini,Acme Mini,", "acme-mini,<img src=x onerror=alert(1)> Mini,"))
+    scen = tmp_path / "scenario.yaml"
+    scen.write_text((FIX / "scenario.yaml").read_text()
+                    .replace("title: MDR fixture (synthetic)", "title: 'MDR <script>alert(1)</script> fixture'")
+                    .replace("description: A synthetic", "description: <iframe src=//evil></iframe> A synthetic"))
+    out = tmp_path / "records"
+    assert main(["decide", str(scen), "--out", str(out), "--catalog", str(cat)]) == 0
+    md_path = out / "0001-mdr-fixture.md"
+    text = md_path.read_text(encoding="utf-8")
+    for raw in ("<script", "<img", "<iframe"):
+        assert raw not in text
+    assert "&lt;script&gt;" in text and "&lt;iframe src=//evil&gt;" in text
+    assert not any(ln.lstrip("0123456789. ").startswith("# Injected") for ln in text.splitlines())
+    assert "mdr test fixture (synthetic)<br># Injected heading &lt;iframe" in text  # one Sources item, one line
+    rec = read_record(md_path)
+    assert rec.title == "MDR <script>alert(1)</script> fixture: model choice"
+    assert rec.context.startswith("<iframe src=//evil></iframe> A synthetic")
+    c = rec.candidate("answer", "acme/acme-mini")
+    assert c.facts["usd_per_mtok_in"].source == evil_source
