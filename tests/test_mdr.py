@@ -539,3 +539,15 @@ def test_parse_errors_name_the_file_and_part(drafted):
         parse_markdown(text, "r.md", facts="a: &x [1, 2]\nb: *x\n")
     with pytest.raises(WorkbenchError, match="record not found"):
         read_record(FIX / "no-such-record.md")
+
+
+def test_with_human_parts_fills_only_what_is_given():
+    from workbench.mdr.record import with_human_parts
+    r = clean_record(rationale="", risks=[])
+    mine = with_human_parts(r, {"rationale": "  Quality first,\n then   cost. ", "revisit_when": ["When prices move by 20%."],
+                                "risks": ["", "A provider outage."]})
+    assert mine.rationale == "Quality first, then cost." and mine.risks == ["A provider outage."]
+    assert mine.reflections["revisit_when"] == ["When prices move by 20%."]
+    assert mine.reflections["leaderboard_helped"] == r.reflections["leaderboard_helped"] and mine.deciders == ["Lead"]
+    with pytest.raises(WorkbenchError, match="rationalle: not a human part"):
+        with_human_parts(r, {"rationalle": "x"})

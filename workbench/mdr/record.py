@@ -28,6 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from workbench.errors import fail
+
 STATUSES = ("proposed", "accepted", "superseded")
 LEVELS = ("low", "medium", "high")
 # the exercise's comparison columns, in the order the chapter lists them
@@ -363,8 +365,8 @@ def with_human_parts(record: Record, parts: dict[str, Any]) -> Record:
     keeps it, and blank answers stay blank. Introduced in ``notebooks/06_model_decision_record.ipynb``."""
     unknown = set(parts) - {"deciders", "rationale", "risks", "reflections", *REFLECTIONS}
     if unknown:
-        raise ValueError(f"unknown human part(s): {', '.join(sorted(unknown))}; use deciders, rationale, risks, "
-                         f"reflections or one of {', '.join(REFLECTIONS)}")
+        raise fail("with_human_parts()", ", ".join(sorted(unknown)), "not a human part of a record",
+                   f"use deciders, rationale, risks, reflections or one of {', '.join(REFLECTIONS)}")
     refl = {k: list(v) for k, v in record.reflections.items()}
     for k, v in {**(parts.get("reflections") or {}), **{k: parts[k] for k in REFLECTIONS if k in parts}}.items():
         refl[k] = normalise_items(v)
