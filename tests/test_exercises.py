@@ -265,7 +265,11 @@ def test_06_fix_record():
                                                           record.decision(step).default, "same")])
     fb = ex.check_06_fix_record(student)
     assert not fb.ok and "[missing_deciders]" in fb.message and "[no_review_trigger]" in fb.message
-    fixed = dataclasses.replace(record, decisions=[d for d in record.decisions if d.step == step])
+    # the learner names deciders and risks (the drafted record leaves them blank); the worked example has some
+    from workbench.mdr import record_config
+    worked = record_config(evals_to_mdr._support()).worked_example
+    fixed = dataclasses.replace(record, decisions=[d for d in record.decisions if d.step == step],
+                                deciders=worked["deciders"], risks=worked["risks"])
     assert ex.check_06_fix_record(fixed).ok
     gone = ex.check_06_fix_record(dataclasses.replace(record, decisions=[]))
     assert not gone.ok and "silences the lint" in gone.message

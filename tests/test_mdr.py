@@ -25,9 +25,12 @@ from workbench.mdr.draft import (
 )
 from workbench.mdr.linting import lint
 from workbench.mdr.markdown import (
+    md_escape,
+    md_unescape,
     parse_markdown,
     read_record,
     record_facts,
+    render_facts,
     render_markdown,
 )
 from workbench.mdr.record import (
@@ -88,8 +91,10 @@ def clean_record(**changes) -> Record:
         evaluations=[Evaluation("answer", "a/m1", 60, 0.9, 0.002, "golden set run (synthetic)", D, "measured")],
         matrix=[MatrixRow("use_case", "A need.", "A finding.")],
         rationale="Because.", risks=["A risk."],
-        reflections={"leaderboard_helped": ["x"], "leaderboard_could_not_prove": ["y"],
-                     "measure_before_launch": ["z"], "revisit_when": ["w"]},
+        reflections={"leaderboard_helped": ["Which models are close in quality for general chat."],
+                     "leaderboard_could_not_prove": ["That it cites the right article on our data."],
+                     "measure_before_launch": ["Success rate on 60 golden-set cases per task."],
+                     "revisit_when": ["When a review trigger of this record fires."]},
         triggers=[Trigger("age_above_days", 180.0, None, None, {"date": D, "as_of": D})],
     )
     return dataclasses.replace(r, **changes)
@@ -124,11 +129,16 @@ def test_record_config_unknown_step_and_bad_threshold(scenario):
     assert "record.review_triggers.age_days" in text
 
 
-def test_shipped_scenario_record_block_is_valid():
+def test_shipped_scenario_leaves_the_human_parts_to_the_learner():
+    """The shipped scenario holds example text only as a marked worked answer, never as the record's."""
     s = load_scenario(Path(__file__).parent.parent / "data" / "scenarios" / "support_assistant.yaml")
     cfg = record_config(s)
-    assert cfg.deciders and cfg.rationale and cfg.risks
-    assert all(cfg.reflections[k] for k in cfg.reflections)
+    assert not cfg.deciders and not cfg.rationale and not cfg.risks
+    assert not any(cfg.reflections[k] for k in cfg.reflections)
+    w = cfg.worked_example
+    assert w["deciders"] and w["rationale"] and w["risks"] and all(w["reflections"].values())
+    text = " ".join([w["rationale"], *w["risks"], *(t for v in w["reflections"].values() for t in v)])
+    assert "second source cross-checked" not in text.lower()
 
 
 # --------------------------------------------------------------------------------------------
@@ -369,9 +379,97 @@ def test_lint_licence_not_checked():
 
 def test_lint_missing_human_parts():
     r = clean_record(deciders=[], rationale="", risks=[],
-                     reflections={"leaderboard_helped": [], "leaderboard_could_not_prove": ["y"],
-                                  "measure_before_launch": ["z"], "revisit_when": ["w"]})
+                     reflections={**clean_record().reflections, "leaderboard_helped": []})
     assert codes(r) == ["missing_deciders", "missing_rationale", "missing_risks", "missing_reflection"]
+    assert "What did the leaderboard help you understand?" in lint(r)["fix"].iloc[3]
+
+
+def test_lint_placeholders_and_short_reflections():
+    refl = {**clean_record().reflections, "revisit_when": ["Later."], "leaderboard_helped": ["TODO"]}
+    r = clean_record(rationale="TBD", deciders=["..."], reflections=refl)
+    f = lint(r)
+    assert list(f["code"]) == ["short_reflection", "placeholder", "placeholder", "placeholder"]
+    assert "'Later.' is shorter than a sentence" in f["message"].iloc[0]
+    assert list(f["where"].iloc[1:]) == ["front matter: deciders", "Rationale",
+                                         "Reflections: What the leaderboard helped us understand"]
+    # four words is short, five is a sentence
+    assert codes(clean_record(reflections={**refl, "leaderboard_helped": ["One two three four."],
+                                           "revisit_when": ["One two three four five."]})) == ["short_reflection"]
+
+
+# each contradiction check, firing and silent: the clean record's default a/m1 has a golden-set result
+# and (below) no second-source score
+
+def test_lint_claims_second_source_fires_and_stays_silent():
+    says = "A second source cross-checked the ranking, so one leaderboard did not decide alone."
+    r = clean_record(rationale=says)
+    f = lint(r)
+    assert list(f["code"]) == ["claims_second_source"] and "a/m1 has no second-source score" in f["message"].iloc[0]
+    assert codes(clean_record(rationale="No second source scores a/m1, so the ranking rests on one leaderboard.")) == []
+    c = cand("answer", "a/m1", "a", "us", quality_second=fact(61.0, note="live_average"))
+    assert codes(clean_record(rationale=says, candidates=[c, cand("answer", "b/m2", "b", "eu")])) == []
+
+
+def test_lint_claims_evaluated_fires_and_stays_silent():
+    says = "We evaluated a/m1 on the golden set and it passed."
+    assert codes(clean_record(rationale=says)) == []  # a/m1 has a golden-set result
+    f = lint(clean_record(rationale=says, evaluations=[]))
+    assert "claims_evaluated" in list(f["code"])
+    assert "a/m1 has no golden-set result in the record" in f.loc[f["code"] == "claims_evaluated", "message"].iloc[0]
+    # a plan is not a claim, and "What we will measure" holds plans
+    plan = "We will evaluate it on the golden set before launch."
+    assert "claims_evaluated" not in codes(clean_record(rationale=plan, evaluations=[]))
+
+
+def test_lint_unknown_model_fires_and_stays_silent():
+    assert codes(clean_record(rationale="We prefer a/m1 over b/m2 for its regions.")) == []
+    f = lint(clean_record(rationale="We prefer a/m1 over a/m9 for its regions."))
+    assert list(f["code"]) == ["unknown_model"] and "names a/m9" in f["message"].iloc[0]
+    # with the catalog's ids, a bare model id is found too; a compared model's id is fine
+    known = {"m1", "m2", "gpt-zeta", "a/m1", "b/m2"}
+    assert list(lint(clean_record(rationale="We prefer m1 to m2."), known)["code"]) == []
+    f = lint(clean_record(rationale="Unlike gpt-zeta, m1 keeps data in the US."), known_models=known)
+    assert list(f["code"]) == ["unknown_model"] and "names gpt-zeta" in f["message"].iloc[0]
+
+
+# --------------------------------------------------------------------------------------------
+# inert text and rounded numbers
+# --------------------------------------------------------------------------------------------
+
+HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<iframe src=//evil></iframe>",
+           "# heading", "a | pipe", "line one\n# line two", "back\\slash \\| [link](x)", "- item", "&amp; kept", ""]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_md_escape_is_inert_and_reversible(text):
+    e = md_escape(text)
+    assert "<" not in e.replace("<br>", "") and ">" not in e.replace("<br>", "") and "\n" not in e
+    assert not e.startswith(("#", "-")) and "|" not in e.replace("\\|", "")
+    assert md_unescape(e) == text
+
+
+def test_hostile_values_render_inert_and_round_trip():
+    bad = "<script>alert(1)</script>"
+    c = cand("answer", "a/<img src=x onerror=alert(1)>", "a", "us",
+             quality=fact(1300.0, "arena line 1\n# Injected heading | with pipe", note="arena"))
+    c = dataclasses.replace(c, model_id="<iframe src=//x>")
+    r = clean_record(title=f"Title {bad}", context=f"Description {bad}", candidates=[c, cand("answer", "b/m2", "b", "eu")],
+                     decisions=[StepDecision("answer", c.offering_id, "b/m2", "best rank")],
+                     scenario={"name": "clean_case", "title": bad, "as_of": D},
+                     matrix=[MatrixRow("use_case", f"needs {bad}", "found | it\n## not a heading")])
+    text, facts = render_markdown(r), render_facts(r)
+    for raw in ("<script", "<img", "<iframe"):
+        assert raw not in text
+    assert not any(ln.startswith("# Injected") or ln.startswith("## not a heading") for ln in text.splitlines())
+    assert "1. arena line 1<br># Injected heading \\| with pipe\n" in text  # the Sources item stays one line
+    assert parse_markdown(text, "x.md", facts=facts) == r
+
+
+def test_numbers_are_rounded_for_people():
+    from workbench.mdr.record import fmt_value
+    assert fmt_value(8.601250000000002e-06) == "0.0000086"
+    assert fmt_value(0.1806) == "0.1806" and fmt_value(1210.0) == "1,210" and fmt_value(3.2126) == "3.213"
+    assert fmt_value(0.01024) == "0.01024" and fmt_value(0.0042) == "0.0042" and fmt_value(None) == "unknown"
 
 
 # --------------------------------------------------------------------------------------------
@@ -402,15 +500,14 @@ def tricky_record() -> Record:
 @pytest.mark.parametrize("make", [clean_record, tricky_record], ids=["clean", "tricky"])
 def test_round_trip_hand_built(make):
     r = make()
-    text = render_markdown(r)
-    back = parse_markdown(text, "x.md")
+    text, facts = render_markdown(r), render_facts(r)
+    back = parse_markdown(text, "x.md", facts=facts)
     assert back == r
-    assert render_markdown(back) == text
+    assert render_markdown(back) == text and render_facts(back) == facts
 
 
 def test_round_trip_drafted(drafted):
-    text = render_markdown(drafted)
-    assert parse_markdown(text) == drafted
+    assert parse_markdown(render_markdown(drafted), facts=render_facts(drafted)) == drafted
 
 
 def test_round_trip_drafted_with_evaluations(catalog, scenario):
@@ -420,8 +517,8 @@ def test_round_trip_drafted_with_evaluations(catalog, scenario):
     r = draft_record(scenario, catalog, evaluations=ev, number=7)
     assert r.evaluations[0].as_of == dt.date(2026, 11, 18)
     assert any(t.kind == "golden_set_drop_pp" for t in r.triggers)
-    assert parse_markdown(render_markdown(r)) == r
-    assert r.filename == "0007-mdr-fixture.md"
+    assert parse_markdown(render_markdown(r), facts=render_facts(r)) == r
+    assert r.filename == "0007-mdr-fixture.md" and r.facts_filename == "0007-mdr-fixture.facts.yaml"
 
 
 def test_rendered_record_has_front_matter_and_sections(drafted):
@@ -430,8 +527,13 @@ def test_rendered_record_has_front_matter_and_sections(drafted):
     for heading in ("## Decision", "## Decision matrix", "## Comparison", "## Evaluation", "## Rationale", "## Risks",
                     "### What the leaderboard helped us understand", "### What it could not prove",
                     "### What we will measure before launch", "### When we revisit", "## Review triggers",
-                    "```yaml mdr-facts"):
+                    "## Sources", "[0001-mdr-fixture.facts.yaml](0001-mdr-fixture.facts.yaml)"):
         assert heading in text
+    assert "mdr-facts" not in text  # the facts live in the sidecar file
+    # the front matter is line 1 and a blank line precedes its closing '---' (no setext heading)
+    lines = text.splitlines()
+    close = lines.index("---", 1)
+    assert lines[0] == "---" and lines[close - 1] == "" and "facts: 0001-mdr-fixture.facts.yaml" in lines[:close]
 
 
 def test_facts_block_holds_prices_with_source_and_date(drafted):
@@ -442,13 +544,29 @@ def test_facts_block_holds_prices_with_source_and_date(drafted):
 
 
 def test_parse_errors_name_the_file_and_part(drafted):
-    text = render_markdown(drafted)
+    text, facts = render_markdown(drafted), render_facts(drafted)
     with pytest.raises(WorkbenchError, match="r.md: line 1: the record has no front matter"):
-        parse_markdown(text.split("---", 2)[2], "r.md")
+        parse_markdown(text.split("---", 2)[2], "r.md", facts=facts)
     with pytest.raises(WorkbenchError, match="front matter: status: not an allowed status.*did you mean 'accepted'"):
-        parse_markdown(text.replace("status: proposed", "status: acceptd", 1), "r.md")
-    broken = text.replace("  offering_id: acme/acme-mini\n", "", 1)
+        parse_markdown(text.replace("status: proposed", "status: acceptd", 1), "r.md", facts=facts)
+    broken = facts.replace("  offering_id: acme/acme-mini\n", "", 1)
     with pytest.raises(WorkbenchError, match=r"facts block: candidates\[\d\]\.offering_id: is missing"):
-        parse_markdown(broken, "r.md")
+        parse_markdown(text, "r.md", facts=broken)
+    with pytest.raises(WorkbenchError, match=r"r.md: facts: the record's facts \(0001-mdr-fixture.facts.yaml\) were not given"):
+        parse_markdown(text, "r.md")
+    with pytest.raises(WorkbenchError, match="aliases"):
+        parse_markdown(text, "r.md", facts="a: &x [1, 2]\nb: *x\n")
     with pytest.raises(WorkbenchError, match="record not found"):
         read_record(FIX / "no-such-record.md")
+
+
+def test_with_human_parts_fills_only_what_is_given():
+    from workbench.mdr.record import with_human_parts
+    r = clean_record(rationale="", risks=[])
+    mine = with_human_parts(r, {"rationale": "  Quality first,\n then   cost. ", "revisit_when": ["When prices move by 20%."],
+                                "risks": ["", "A provider outage."]})
+    assert mine.rationale == "Quality first, then cost." and mine.risks == ["A provider outage."]
+    assert mine.reflections["revisit_when"] == ["When prices move by 20%."]
+    assert mine.reflections["leaderboard_helped"] == r.reflections["leaderboard_helped"] and mine.deciders == ["Lead"]
+    with pytest.raises(WorkbenchError, match="rationalle: not a human part"):
+        with_human_parts(r, {"rationalle": "x"})

@@ -28,8 +28,8 @@ def test_decide_twice_writes_two_files_and_leaves_the_first_alone(tmp_path, caps
     before = first.read_bytes()
     assert decide(out) == 0
     assert sorted(p.name for p in out.iterdir()) == [
-        "0001-mdr-fixture.csv", "0001-mdr-fixture.md", "0001-mdr-fixture.png",
-        "0002-mdr-fixture.csv", "0002-mdr-fixture.md", "0002-mdr-fixture.png"]
+        "0001-mdr-fixture.csv", "0001-mdr-fixture.facts.yaml", "0001-mdr-fixture.md", "0001-mdr-fixture.png",
+        "0002-mdr-fixture.csv", "0002-mdr-fixture.facts.yaml", "0002-mdr-fixture.md", "0002-mdr-fixture.png"]
     assert first.read_bytes() == before
     second = read_record(out / "0002-mdr-fixture.md")
     assert second.number == 2 and second.chart == "0002-mdr-fixture.png"
@@ -174,3 +174,83 @@ def test_decide_then_review_on_the_shipped_snapshot(tmp_path, capsys):
     text = capsys.readouterr().out
     fired = int(text.strip().splitlines()[-1].split(" of ")[0])
     assert code == (1 if fired else 0)
+    # two pages for people, every fact for machines beside it
+    md = rec_path.read_text(encoding="utf-8")
+    assert len(md.splitlines()) < 150 and "e-0" not in md
+    assert (out / "0001-support-assistant.facts.yaml").exists() and (out / "0001-support-assistant.png").exists()
+    # the illustrative results log: answer_with_citations fell from 90.0% (3 weeks x 20 x 18/20) to 80.0% (16/20)
+    log = root / "data" / "golden" / "results" / "illustrative_production_log.csv"
+    assert main(["review", str(rec_path), "--catalog", str(root / "data" / "catalog"), "--log", str(log)]) == 1
+    text = capsys.readouterr().out
+    assert "last 7 days: 80.0% on 140 results vs 90.0% on 420 earlier results: -10.0 points (limit -5" in text
+
+
+def test_template_blanks_and_lint_lists_them(tmp_path, capsys):
+    out = tmp_path / "records"
+    assert decide(out, "--template") == 0
+    rec = out / "0001-mdr-fixture.md"
+    text = rec.read_text(encoding="utf-8")
+    assert "_(to write: Why this default and this fallback for each step?" in text
+    assert "deciders: []" in text
+    r = read_record(rec)
+    assert not r.rationale and not r.risks and not any(r.reflections.values())
+    capsys.readouterr()
+    assert main(["lint", str(rec), "--catalog", CATALOG]) == 1
+    printed = capsys.readouterr().out
+    for code in ("missing_deciders", "missing_rationale", "missing_risks"):
+        assert code in printed
+    assert printed.count("missing_reflection") == 4
+    # the learner writes a claim the facts contradict: the fixture's default has no golden-set result
+    rec.write_text(text.replace("_(to write: Why this default and this fallback for each step? What did you weigh, "
+                                "in which order?)_", "We tested acme/acme-mini on the golden set and it passed."),
+                   encoding="utf-8")
+    assert main(["lint", str(rec), "--catalog", CATALOG]) == 1
+    assert "claims_evaluated" in capsys.readouterr().out
+
+
+def test_review_refuses_a_hand_edited_baseline_readably(tmp_path, capsys):
+    out = tmp_path / "records"
+    assert decide(out) == 0
+    facts = out / "0001-mdr-fixture.facts.yaml"
+    text = facts.read_text(encoding="utf-8")
+    assert "  baseline:\n    usd_per_mtok_in: 0.25\n" in text  # the first trigger: the default's price
+    facts.write_text(text.replace("  baseline:\n    usd_per_mtok_in: 0.25\n", "  baseline:\n    usd_per_mtok_in: 3.5 cents\n", 1),
+                     encoding="utf-8")
+    capsys.readouterr()
+    assert main(["review", str(out / "0001-mdr-fixture.md"), "--catalog", CATALOG]) == 2
+    err = capsys.readouterr().err
+    assert "0001-mdr-fixture.facts.yaml: facts: triggers[0] (price_change_pct).baseline.usd_per_mtok_in: is not a number" in err
+    assert "Traceback" not in err
+
+
+def test_hostile_scenario_and_catalog_text_is_inert_end_to_end(tmp_path, capsys):
+    """<script>, <img onerror> and <iframe> in the scenario's title and description and a model's
+    name, and a newline plus '#' in a catalog source cell: the record shows them as text, no
+    heading is injected, and read_record gives the values back exactly."""
+    cat = tmp_path / "catalog"
+    shutil.copytree(CATALOG, cat)
+    offers = cat / "offerings.csv"
+    evil_source = "mdr test fixture (synthetic)\n# Injected heading <iframe src=//evil></iframe>"
+    offers.write_text(offers.read_text().replace(
+        "acme/acme-mini,acme-mini,acme,managed-api,0.25,2,,150,0.4,yes,yes,no,no,500,2000000,mdr test fixture (synthetic),",
+        f'acme/acme-mini,acme-mini,acme,managed-api,0.25,2,,150,0.4,yes,yes,no,no,500,2000000,"{evil_source}",'))
+    models = cat / "models.csv"
+    models.write_text(models.read_text().replace("acme-mini,Acme Mini,", "acme-mini,<img src=x onerror=alert(1)> Mini,"))
+    scen = tmp_path / "scenario.yaml"
+    scen.write_text((FIX / "scenario.yaml").read_text()
+                    .replace("title: MDR fixture (synthetic)", "title: 'MDR <script>alert(1)</script> fixture'")
+                    .replace("description: A synthetic", "description: <iframe src=//evil></iframe> A synthetic"))
+    out = tmp_path / "records"
+    assert main(["decide", str(scen), "--out", str(out), "--catalog", str(cat)]) == 0
+    md_path = out / "0001-mdr-fixture.md"
+    text = md_path.read_text(encoding="utf-8")
+    for raw in ("<script", "<img", "<iframe"):
+        assert raw not in text
+    assert "&lt;script&gt;" in text and "&lt;iframe src=//evil&gt;" in text
+    assert not any(ln.lstrip("0123456789. ").startswith("# Injected") for ln in text.splitlines())
+    assert "mdr test fixture (synthetic)<br># Injected heading &lt;iframe" in text  # one Sources item, one line
+    rec = read_record(md_path)
+    assert rec.title == "MDR <script>alert(1)</script> fixture: model choice"
+    assert rec.context.startswith("<iframe src=//evil></iframe> A synthetic")
+    c = rec.candidate("answer", "acme/acme-mini")
+    assert c.facts["usd_per_mtok_in"].source == evil_source

@@ -12,8 +12,10 @@ import pytest
 from workbench.catalog.load import catalog_from_frames, load_catalog, read_csv_strings
 from workbench.catalog.schema import TABLES
 from workbench.errors import WorkbenchError
+from workbench.mdr.evidence import load_results_log
 from workbench.mdr.record import Trigger
 from workbench.mdr.review import (
+    drift,
     first_firing,
     price_change_pct,
     price_on,
@@ -233,3 +235,51 @@ def test_unknown_trigger_kind_is_an_error(record, catalog):
     r = dataclasses.replace(record, triggers=[Trigger("price_jump", 1.0)])
     with pytest.raises(WorkbenchError, match="unknown trigger kind"):
         review_record(r, catalog)
+
+
+# --------------------------------------------------------------------------------------------
+# production drift from a results log (hand-worked)
+# --------------------------------------------------------------------------------------------
+
+def drift_log() -> pd.DataFrame:
+    rows = [("2026-11-01", "answer", "", 10, 9), ("2026-11-10", "answer", "", 10, 8),   # earlier: 17/20 = 85%
+            ("2026-11-25", "answer", "", 10, 7),                                      # last 7 days: 7/10 = 70%
+            ("2026-11-26", "answer", "other/model", 50, 0),                           # another offering: ignored
+            ("2026-11-27", "classify", "", 10, 1)]                                    # another step: ignored
+    return pd.DataFrame([{"date": dt.date.fromisoformat(d), "step": s, "offering_id": o, "n_cases": n, "n_success": k,
+                          "label": "synthetic", "source": "test"} for d, s, o, n, k in rows])
+
+
+def test_drift_hand_worked():
+    on = dt.date(2026, 11, 28)  # window (11-21, 11-28]
+    d = drift(drift_log(), "answer", "acme/acme-mini", on, 7)
+    assert d["recent_rate"] == pytest.approx(0.70) and d["recent_n"] == 10
+    assert d["baseline_rate"] == pytest.approx(0.85) and d["baseline_n"] == 20
+    assert d["drop_pp"] == pytest.approx(15.0)
+    # against the decision's own baseline of 72%: 2 points
+    assert drift(drift_log(), "answer", "acme/acme-mini", on, 7, 0.72)["drop_pp"] == pytest.approx(2.0)
+    # a window that ends before the drop: 11-10 -> (11-03, 11-10] = 8/10 vs 9/10
+    assert drift(drift_log(), "answer", None, dt.date(2026, 11, 10), 7)["drop_pp"] == pytest.approx(10.0)
+
+
+def test_production_drift_trigger_fires_beyond_the_threshold(record, catalog):
+    t = only(record, "production_drift_pp", "acme/acme-mini").triggers[0]
+    assert t.threshold == 5.0 and t.baseline["success_rate"] is None and t.baseline["window_days"] == 7
+    table = review_record(dataclasses.replace(record, triggers=[t]), catalog, as_of="2026-11-28", log=drift_log())
+    assert fired(table) == [True]
+    assert "70.0% on 10 results vs 85.0% on 20 earlier results: -15.0 points (limit -5" in table["detail"].iloc[0]
+    t2 = dataclasses.replace(t, baseline={**t.baseline, "success_rate": 0.72})
+    table = review_record(dataclasses.replace(record, triggers=[t2]), catalog, as_of="2026-11-28", log=drift_log())
+    assert fired(table) == [False] and "vs 72.0% (the decision's golden-set result): -2.0 points" in table["detail"].iloc[0]
+    none = review_record(dataclasses.replace(record, triggers=[t]), catalog, as_of="2026-11-28")
+    assert fired(none) == [False] and none["observed"].iloc[0] == "not given"
+
+
+def test_results_log_bad_cells_are_named(tmp_path):
+    p = tmp_path / "log.csv"
+    p.write_text("date,step,n_cases,n_success,label,source\n2026-11-01,answer,10,11,x,y\nyesterday,answer,0,0,x,y\n")
+    with pytest.raises(WorkbenchError) as e:
+        load_results_log(p)
+    text = str(e.value)
+    assert "row 2" in text and "n_success must be a whole number between 0 and n_cases" in text
+    assert "row 3" in text and "not a date" in text and "n_cases must be a whole number >= 1" in text

@@ -1,4 +1,4 @@
-"""python -m workbench decide SCENARIO --out DIR [--catalog DIR] [--as-of DATE] [--supersedes NNNN] [--results FILE]
+"""python -m workbench decide SCENARIO --out DIR [--template] [--catalog DIR] [--as-of DATE] [--supersedes NNNN] [--results FILE]
 """
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pandas as pd
 from workbench.catalog.importers.common import check_as_of
 from workbench.catalog.load import load_catalog
 from workbench.errors import fail
+from workbench.mdr.config import record_config
 from workbench.mdr.evidence import decided_steps, load_evaluations
 from workbench.mdr.files import (
     find_record,
@@ -20,7 +21,7 @@ from workbench.mdr.files import (
     write_record,
 )
 from workbench.mdr.linting import lint
-from workbench.mdr.markdown import parse_markdown
+from workbench.mdr.markdown import read_record
 from workbench.pipeline import draft_record
 from workbench.scenario.load import load_scenario
 from workbench.shortlist.pool import candidates
@@ -29,13 +30,16 @@ from workbench.tables import to_text
 from workbench.ui.decision_chart import decision_chart
 
 NAME = "decide"
-HELP = ("draft a Model Decision Record for a scenario and write it as DIR/NNNN-slug.md (with its Pareto chart PNG "
-        "and comparison CSV) at the next free number; never overwrites")
+HELP = ("draft a Model Decision Record for a scenario and write it as DIR/NNNN-slug.md with its facts file "
+        "NNNN-slug.facts.yaml, Pareto chart PNG and comparison CSV at the next free number; never overwrites")
 
 
 def add_arguments(p):
     p.add_argument("scenario", metavar="SCENARIO", help="a scenario YAML file, e.g. data/scenarios/support_assistant.yaml")
     p.add_argument("--out", metavar="DIR", required=True, help="the folder of decision records (created if missing)")
+    p.add_argument("--template", action="store_true",
+                   help="leave the human parts (deciders, rationale, risks, reflections) as marked blanks for you to "
+                        "write, whatever the scenario's record: block holds; `python -m workbench lint` lists them")
     p.add_argument("--catalog", metavar="DIR", default=None, help="catalog folder (default: the project's data/catalog)")
     p.add_argument("--as-of", metavar="DATE", default=None,
                    help="the decision date YYYY-MM-DD (default: the scenario's as_of)")
@@ -59,7 +63,7 @@ def run(args) -> int:
     if args.supersedes is not None:
         old_path = find_record(out, args.supersedes)
         old_text = old_path.read_text(encoding="utf-8")
-        old = parse_markdown(old_text, str(old_path))
+        old = read_record(old_path)
         if old.status == "superseded":
             raise fail(str(old_path), "front matter: status", f"is already superseded by {old.superseded_by}",
                        "supersede the newest record instead")
@@ -69,7 +73,8 @@ def run(args) -> int:
         scenario = dataclasses.replace(scenario, as_of=dt.date.fromisoformat(as_of))
     cand = candidates(catalog)
     shortlists = {s.name: shortlist(cand, scenario, s.name) for s in decided_steps(scenario)}
-    record = draft_record(scenario, catalog, shortlists=shortlists, evaluations=evaluations, number=number)
+    config = record_config(scenario).blank() if args.template else None
+    record = draft_record(scenario, catalog, config=config, shortlists=shortlists, evaluations=evaluations, number=number)
     if old_path is not None:
         record.supersedes = old_path.name
     record.chart = record.filename[:-3] + ".png"
@@ -78,7 +83,7 @@ def run(args) -> int:
     if old_path is not None:
         replace_text_checked(old_path, old_text, supersede(old_path, record.filename))
     print(f"wrote {paths['md']}")
-    for kind in ("png", "csv"):
+    for kind in ("facts", "png", "csv"):
         if kind in paths:
             print(f"wrote {paths[kind]}")
     if old_path is not None:
@@ -88,7 +93,7 @@ def run(args) -> int:
     print(f"{record.filename}: status {record.status}, date {record.date.isoformat()}")
     print(to_text(pd.DataFrame([{"step": d.step, "default": d.default, "fallback": d.fallback or "NONE"}
                                 for d in record.decisions])))
-    findings = lint(record)
+    findings = lint(record, known_models=set(catalog.models["model_id"]) | set(catalog.offerings["offering_id"]))
     print()
     if findings.empty:
         print("lint: nothing missing or weak")

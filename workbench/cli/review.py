@@ -1,18 +1,18 @@
-"""python -m workbench review RECORD [--catalog DIR] [--as-of DATE] [--results FILE] [--volume N]
+"""python -m workbench review RECORD [--catalog DIR] [--as-of DATE] [--results FILE] [--log FILE] [--volume N]
 """
 from __future__ import annotations
 
 from workbench.catalog.importers.common import check_as_of
 from workbench.catalog.load import load_catalog
 from workbench.errors import fail
-from workbench.mdr.evidence import load_results_summary
+from workbench.mdr.evidence import load_results_log, load_results_summary
 from workbench.mdr.markdown import read_record
 from workbench.mdr.review import review_record
 from workbench.tables import to_json, to_text
 
 NAME = "review"
 HELP = ("check a Model Decision Record's review triggers against a catalog (price change, deprecation, volume, "
-        "age, golden-set drop, a dominating offering); exit 1 when any fires, 0 when none")
+        "age, golden-set drop, production drift in a results log, a dominating offering); exit 1 when any fires, 0 when none")
 
 
 def add_arguments(p):
@@ -24,6 +24,10 @@ def add_arguments(p):
     p.add_argument("--results", metavar="FILE", default=None,
                    help="a newer golden-set result (a file `python -m workbench eval --out` wrote, or a CSV summary) "
                         "for the golden-set drop trigger")
+    p.add_argument("--log", metavar="FILE", default=None,
+                   help="a log of recent results (CSV: date, step, n_cases, n_success, label, source[, offering_id]; "
+                        "golden-set reruns or graded production samples) for the production-drift trigger, e.g. "
+                        "data/golden/results/illustrative_production_log.csv")
     p.add_argument("--volume", metavar="N", type=float, default=None,
                    help="observed requests per month of the step the volume trigger watches")
     p.add_argument("--format", choices=("table", "json"), default="table")
@@ -37,7 +41,8 @@ def run(args) -> int:
     record = read_record(args.record)
     catalog = load_catalog(args.catalog)
     results = load_results_summary(args.results) if args.results else None
-    table = review_record(record, catalog, as_of=as_of, results=results, volume=args.volume)
+    log = load_results_log(args.log) if args.log else None
+    table = review_record(record, catalog, as_of=as_of, results=results, volume=args.volume, log=log)
     fired = table[table["fired"]]
     if args.format == "json":
         print(to_json({"record": record.filename, "as_of": table.attrs["as_of"], "fired": int(len(fired)),

@@ -3,6 +3,7 @@ thresholds, reflections and per-step decisions, validated with the people-first 
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,8 @@ DEFAULT_TRIGGERS = {
     "age_days": 180,
     "golden_set_drop_pp": 5.0,
     "dominated": True,
+    "production_drift_pp": 5.0,
+    "drift_window_days": 7,
 }
 TRIGGERS_SPEC = {
     "price_change_pct": F("float", False, 0.1, 1000,
@@ -42,6 +45,11 @@ TRIGGERS_SPEC = {
                             doc="fire when a decided offering's golden-set success rate drops by more than this "
                                 "many percentage points"),
     "dominated": F("bool", doc="fire when a new offering beats the default on quality, cost and latency at once"),
+    "production_drift_pp": F("float", False, 0.1, 100,
+                             doc="fire when a step's success rate over the last drift_window_days of a results log "
+                                 "(golden-set reruns or graded production samples) falls more than this many points "
+                                 "below the baseline"),
+    "drift_window_days": F("int", False, 1, 365, doc="the recent window of the results log, in days"),
 }
 REFLECTIONS_SPEC = {k: F("list[str]", doc=REFLECTION_TITLES[k]) for k in REFLECTIONS}
 FALLBACK_SPEC = {
@@ -63,6 +71,9 @@ RECORD_SPEC = {
     "fallback": F("dict", sub=FALLBACK_SPEC),
     "second_source": F("str", doc="the scores.csv benchmark used to cross-check quality, e.g. livebench_global_average"),
     "golden_tasks": F("map", doc="step -> the golden set's task that evaluates it (classify, answer, draft, extract)"),
+    "worked_example": F("dict", sub={"deciders": F("list[str]"), "rationale": F("str"), "risks": F("list[str]"),
+                                     "reflections": F("dict", sub=REFLECTIONS_SPEC)},
+                        doc="a worked answer to compare yours with (shown by notebook 06; never copied into a record)"),
 }
 GOLDEN_TASKS = TASKS  # the golden set's task kinds (workbench.vocab)
 
@@ -85,6 +96,11 @@ class RecordConfig:
     fallback_different_region: bool = True
     second_source: str | None = None
     golden_tasks: dict[str, str] = field(default_factory=dict)
+    worked_example: dict[str, Any] = field(default_factory=dict)
+
+    def blank(self) -> "RecordConfig":
+        """The same policies with every human part left blank (``decide --template``)."""
+        return dataclasses.replace(self, deciders=(), rationale="", risks=(), reflections={k: [] for k in REFLECTIONS})
 
 
 def record_config(scenario: Scenario, block: dict | None = None) -> RecordConfig:
@@ -152,7 +168,7 @@ def record_config(scenario: Scenario, block: dict | None = None) -> RecordConfig
         rationale=normalise_text(d.get("rationale")), risks=tuple(normalise_items(d.get("risks"))),
         reflections=refl, triggers=trig, candidates=cands, decision=decision,
         fallback_different_region=bool((d.get("fallback") or {}).get("different_region", True)),
-        second_source=d.get("second_source"), golden_tasks=golden,
+        second_source=d.get("second_source"), golden_tasks=golden, worked_example=_worked(d.get("worked_example")),
     )
 
 
@@ -184,3 +200,10 @@ def trigger_threshold_problems(triggers: list, file: str) -> list[Problem]:
                                     f"a trigger fires on a change larger than its threshold; write a positive number "
                                     f"({(spec.doc if spec is not None else 'the planned volume limit')})", value=v))
     return problems
+
+
+def _worked(block: dict | None) -> dict[str, Any]:
+    b = block or {}
+    return {"deciders": list(b.get("deciders") or []), "rationale": normalise_text(b.get("rationale")),
+            "risks": normalise_items(b.get("risks")),
+            "reflections": {k: normalise_items((b.get("reflections") or {}).get(k)) for k in REFLECTIONS}}

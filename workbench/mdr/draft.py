@@ -566,6 +566,15 @@ def build_triggers(cfg: RecordConfig, scenario: Scenario, decisions: list[StepDe
                 out.append(Trigger("golden_set_drop_pp", float(th["golden_set_drop_pp"]), d.step, d.default, {
                     "success_rate": ev[0].success_rate, "n_cases": ev[0].n_cases, "label": ev[0].label,
                     "task": ev[0].task, "source": ev[0].source, "as_of": ev[0].as_of}))
+        if th.get("production_drift_pp") is not None:
+            ev = sorted([e for e in evaluations if e.step == d.step and e.candidate == d.default],
+                        key=lambda e: (e.label not in MEASURED_LABELS, -(e.n_cases or 0)))
+            base = ev[0] if ev and ev[0].success_rate is not None else None
+            out.append(Trigger("production_drift_pp", float(th["production_drift_pp"]), d.step, d.default, {
+                "success_rate": base.success_rate if base else None, "n_cases": base.n_cases if base else None,
+                "window_days": int(th.get("drift_window_days") or 7),
+                "source": base.source if base else "the results log's own earlier days",
+                "as_of": base.as_of if base else date}))
         if th.get("dominated") and c is not None:
             out.append(Trigger("dominated", None, d.step, d.default, {
                 "quality": c.fact("quality"), "usd_per_request": c.fact("usd_per_request"),

@@ -186,3 +186,50 @@ def load_evaluations(path: str | Path, scenario: Scenario, config: RecordConfig 
     if "task" in df.columns and "step" not in df.columns:
         return evaluations_for_steps(df, scenario, config, str(path))
     return evaluations_from_frame(df.reset_index(drop=True), str(path))
+
+
+LOG_COLUMNS = ("date", "step", "n_cases", "n_success", "label", "source")
+
+
+def _log_day(v):
+    try:
+        return _day(v)
+    except ValueError:
+        return None
+
+
+def load_results_log(path: str | Path) -> pd.DataFrame:
+    """A log of recent results for the production-drift trigger (``review --log``): a CSV (or JSON)
+    with one row per batch of graded results: ``date`` (YYYY-MM-DD), ``step``, ``n_cases``,
+    ``n_success`` (whole numbers, ``n_success <= n_cases``), ``label`` (measured, sampled production,
+    illustrative, ...), ``source``, and optional ``offering_id`` (blank: whatever served the step).
+    Every bad cell is reported with its row and column. Introduced in ``06_model_decision_record.ipynb``."""
+    df, display = _read_rows(path)
+    problems = [Problem(display, "header", f"column '{c}' is missing", "a results log needs " + ", ".join(LOG_COLUMNS)
+                        + " (optional: offering_id); " + did_you_mean(c, df.columns))
+                for c in LOG_COLUMNS if c not in df.columns]
+    if problems:
+        raise WorkbenchError(problems)
+    n = pd.to_numeric(df["n_cases"], errors="coerce")
+    k = pd.to_numeric(df["n_success"], errors="coerce")
+    for row in df.index:
+        if _log_day(df.loc[row, "date"]) is None:
+            problems.append(Problem(display, f"row {row}", "not a date in YYYY-MM-DD form", "write e.g. 2026-11-20",
+                                    column="date", value=df.loc[row, "date"]))
+        if pd.isna(n[row]) or n[row] < 1 or n[row] % 1:
+            problems.append(Problem(display, f"row {row}", "n_cases must be a whole number >= 1",
+                                    "write how many results were graded", column="n_cases", value=df.loc[row, "n_cases"]))
+        elif pd.isna(k[row]) or k[row] < 0 or k[row] % 1 or k[row] > n[row]:
+            problems.append(Problem(display, f"row {row}", "n_success must be a whole number between 0 and n_cases",
+                                    "write how many of them passed", column="n_success", value=df.loc[row, "n_success"]))
+        if not str(df.loc[row, "step"] or "").strip():
+            problems.append(Problem(display, f"row {row}", "step is empty", "name the workflow step", column="step"))
+    if problems:
+        raise WorkbenchError(problems)
+    out = df.copy()
+    out["date"] = [_log_day(x) for x in out["date"]]
+    out["n_cases"], out["n_success"] = n.astype(int), k.astype(int)
+    if "offering_id" not in out:
+        out["offering_id"] = ""
+    out["offering_id"] = out["offering_id"].fillna("").astype(str)
+    return out.reset_index(drop=True)

@@ -1,5 +1,10 @@
-"""Numbered record files: the next free number, never overwriting, superseding an older record and
-writing the chart beside the Markdown.
+"""Write numbered Model Decision Record files (the Markdown, its facts file, chart and comparison CSV).
+
+Files are never overwritten: :func:`write_record` takes the next free number in the folder and
+creates the file exclusively. :func:`supersede` is the one permitted edit of an existing record: it
+changes the old record's ``status`` to ``superseded``, adds a ``superseded-by`` line to its front
+matter and a link under its title, and leaves every other line as it was.
+Taught in ``notebooks/06_model_decision_record.ipynb``.
 """
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from pathlib import Path
 
 from workbench.errors import fail
 from workbench.mdr.comparison import comparison_frame
-from workbench.mdr.markdown import parse_markdown, render_markdown
+from workbench.mdr.markdown import read_record, render_facts, render_markdown
 from workbench.mdr.record import Record
 
 # ------------------------------------------------------------------------------------------------
@@ -65,9 +70,10 @@ def _create(path: Path, data: bytes) -> None:
 
 
 def write_record(record: Record, folder: str | Path, figure=None) -> dict[str, Path]:
-    """Write ``NNNN-slug.md`` (+ ``NNNN-slug.png`` when ``figure`` is a matplotlib Figure, and the
-    record then links to it, + the comparison table as ``NNNN-slug.csv``) into ``folder``; nothing
-    existing is replaced.
+    """Write ``NNNN-slug.md`` and its facts file ``NNNN-slug.facts.yaml`` (+ ``NNNN-slug.png`` when
+    ``figure`` is a matplotlib Figure, and the record then links to it, + the comparison table as
+    ``NNNN-slug.csv``) into ``folder``; nothing existing is replaced. Keys of the result: ``md``,
+    ``facts``, ``csv`` and ``png``.
 
     The record's number must be free (use :func:`next_number`); returns the paths written.
     Introduced in ``notebooks/06_model_decision_record.ipynb``.
@@ -78,7 +84,7 @@ def write_record(record: Record, folder: str | Path, figure=None) -> dict[str, P
         raise fail(str(folder / record.filename), "file", f"record number {record.number:04d} is taken",
                    f"use number {next_number(folder):04d} (workbench.mdr.markdown.next_number)")
     stem = record.filename[:-3]
-    paths = {"md": folder / record.filename, "csv": folder / f"{stem}.csv"}
+    paths = {"md": folder / record.filename, "facts": folder / record.facts_filename, "csv": folder / f"{stem}.csv"}
     if figure is not None:
         paths["png"] = folder / f"{stem}.png"
         if record.chart != paths["png"].name:
@@ -91,6 +97,7 @@ def write_record(record: Record, folder: str | Path, figure=None) -> dict[str, P
         figure.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
         _create(paths["png"], buf.getvalue())
     _create(paths["csv"], comparison_frame(record).to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    _create(paths["facts"], render_facts(record).encode("utf-8"))
     _create(paths["md"], render_markdown(record).encode("utf-8"))
     return paths
 
@@ -105,7 +112,7 @@ def supersede(old_path: str | Path, new_filename: str) -> str:
     """
     path = Path(old_path)
     text = path.read_text(encoding="utf-8")
-    rec = parse_markdown(text, str(path))  # refuses a malformed record before anything is changed
+    rec = read_record(path)  # refuses a malformed record (or missing facts) before anything is changed
     if rec.status == "superseded":
         raise fail(str(path), "front matter: status", f"is already superseded (by {rec.superseded_by})",
                    "supersede the newest record instead")
@@ -113,7 +120,8 @@ def supersede(old_path: str | Path, new_filename: str) -> str:
     end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
     status_i = next(i for i in range(1, end) if lines[i].startswith("status:"))
     lines[status_i] = "status: superseded\n"
-    lines.insert(end, f"superseded-by: {new_filename}\n")
+    last = max(i for i in range(1, end) if lines[i].strip())  # keep the blank line before the closing '---'
+    lines.insert(last + 1, f"superseded-by: {new_filename}\n")
     title_i = next(i for i in range(end + 2, len(lines)) if lines[i].startswith("# "))
     lines[title_i + 1:title_i + 1] = ["\n", f"> Superseded by [{new_filename}]({new_filename}).\n"]
     return "".join(lines)

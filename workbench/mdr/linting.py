@@ -4,13 +4,15 @@ decisions, facts with their sources, the comparison in long form.
 from __future__ import annotations
 
 import math
-from typing import Any
+import re
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
 
 from workbench.mdr.record import (
     COMPARISON_COLUMNS,
+    HUMAN_PROMPTS,
     MEASURED_LABELS,
     MIN_EVAL_CASES,
     REFLECTION_TITLES,
@@ -27,6 +29,17 @@ from workbench.shortlist.leaderboards import MAX_SCORE_AGE_DAYS
 # ------------------------------------------------------------------------------------------------
 
 LINT_COLUMNS = ("code", "where", "message", "fix")
+MIN_SENTENCE_WORDS = 5  # a reflection shorter than this is not yet a sentence
+PLACEHOLDER = re.compile(r"\b(todo|tbd|fixme|xxx|lorem ipsum|fill (this )?in|to write:|write here)\b|^[.?!\s_-]*$",
+                         re.I)
+# a sentence that negates, hedges or plans is not a claim of fact
+NOT_A_CLAIM = re.compile(r"\b(no|not|none|never|without|lacks?|missing|neither|nor|cannot|can't|didn't|did not|"
+                         r"will|would|should|could|must|plan|planned|before launch|until|once|if|unless)\b", re.I)
+CLAIMS_SECOND_SOURCE = re.compile(r"second (source|leaderboard|benchmark)|cross-?check(ed|s)?\b|another leaderboard|"
+                                  r"two (sources|leaderboards)|leaderboards (agree|agreed|confirm)", re.I)
+CLAIMS_EVALUATED = re.compile(r"\b(evaluated|tested|measured|scored|passed|achieved|reached|confirmed|showed|shows)\b"
+                              r".*\b(golden|test set|eval|cases)|\b(golden[- ]set|our eval\w*)\b.*\b(evaluated|tested|"
+                              r"measured|scored|passed|achieved|reached|confirmed|showed|shows)\b", re.I)
 
 
 def _is_number(v: Any) -> bool:
@@ -41,7 +54,90 @@ def _regions(c: Candidate | None) -> set[str]:
     return set() if not r else set(str(r).split(";"))
 
 
-def lint(record: Record) -> pd.DataFrame:
+def _sentences(text: str) -> list[str]:
+    return [x for x in re.split(r"(?<=[.!?;])\s+", text) if x.strip()]
+
+
+def _claims(sentence: str, pattern: re.Pattern) -> bool:
+    """True when a clause of the sentence (split at commas, semicolons, 'but', 'so', 'and') states
+    the pattern without negating, hedging or planning it."""
+    clauses = re.split(r"[,;:]|\b(?:but|so|and|while|although)\b", sentence)
+    return any(pattern.search(c) and not NOT_A_CLAIM.search(c) for c in clauses if c)
+
+
+def _human_texts(record: Record, skip: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """(where, text) of every human part of a record, reflections by their section title."""
+    out = [("Rationale", record.rationale)] if record.rationale else []
+    out += [("Risks", r) for r in record.risks]
+    for k in REFLECTIONS:
+        if k not in skip:
+            out += [(f"Reflections: {REFLECTION_TITLES[k]}", t) for t in record.reflections.get(k, [])]
+    return out
+
+
+def _model_mentions(text: str, names: Iterable[str]) -> set[str]:
+    found = set()
+    low = text.lower()
+    for n in names:
+        n_low = n.lower()
+        i = low.find(n_low)
+        while i >= 0:
+            before = low[i - 1] if i > 0 else " "
+            after = low[i + len(n_low)] if i + len(n_low) < len(low) else " "
+            if not (before.isalnum() or before in "-_/.") and not (after.isalnum() or after in "-_/"):
+                found.add(n)
+                break
+            i = low.find(n_low, i + 1)
+    return found
+
+
+def lint_claims(record: Record, known_models: Iterable[str] | None = None) -> pd.DataFrame:
+    """Claims in the human parts that the record's facts contradict, one row per finding (``code``,
+    ``where``, ``message``, ``fix``):
+
+    - ``claims_second_source``: a sentence says a second source or cross-check agrees, but a decided
+      default has no second-source score (``quality_second``);
+    - ``claims_evaluated``: a sentence says the choice was evaluated/tested on the golden set, but a
+      decided default has no golden-set result (plans in "What we will measure" are not claims);
+    - ``unknown_model``: a sentence names a model or offering that is not among the record's compared
+      candidates (``known_models``: the catalog's model and offering ids; without it, offering ids
+      of the record's providers, ``provider/name``, are checked).
+
+    A sentence that negates, hedges or plans ("no second source", "will be tested") is not a claim;
+    :func:`lint` includes these findings."""
+    rows: list[tuple[str, str, str, str]] = []
+    defaults = [(d.step, d.default) for d in record.decisions]
+    no_second = [oid for step, oid in defaults
+                 if (record.candidate(step, oid) is None or record.candidate(step, oid).fact("quality_second") is None)]
+    no_eval = [oid for step, oid in defaults
+               if not any(e.step == step and e.candidate == oid for e in record.evaluations)]
+    for where, text in _human_texts(record, skip=("measure_before_launch",)):
+        for sent in _sentences(text):
+            if no_second and _claims(sent, CLAIMS_SECOND_SOURCE):
+                rows.append(("claims_second_source", where, f"says a second source agrees (\"{sent}\"), but "
+                             f"{', '.join(sorted(set(no_second)))} has no second-source score in the facts",
+                             "remove the claim, or name the source that does score the default"))
+    for where, text in _human_texts(record, skip=("measure_before_launch", "revisit_when")):
+        for sent in _sentences(text):
+            if no_eval and _claims(sent, CLAIMS_EVALUATED):
+                rows.append(("claims_evaluated", where, f"says the choice was evaluated (\"{sent}\"), but "
+                             f"{', '.join(sorted(set(no_eval)))} has no golden-set result in the record",
+                             "run the golden set and pass --results, or say it is still to be measured"))
+    allowed = {c.offering_id.lower() for c in record.candidates} | {c.model_id.lower() for c in record.candidates}
+    providers = {c.provider.lower() for c in record.candidates}
+    for where, text in _human_texts(record):
+        named = set()
+        if known_models is not None:
+            named |= {n for n in _model_mentions(text, [m for m in set(known_models) if len(m) >= 4])}
+        named |= {m.group(0).rstrip(".,;:") for m in re.finditer(r"\b([a-z0-9-]+)/[a-z0-9][\w.:-]*", text, re.I)
+                  if m.group(1).lower() in providers}
+        for n in sorted(x for x in named if x.lower() not in allowed):
+            rows.append(("unknown_model", where, f"names {n}, which is not among the record's compared candidates",
+                         "write about the models the record compares, or add that model as a candidate"))
+    return pd.DataFrame(rows, columns=list(LINT_COLUMNS))
+
+
+def lint(record: Record, known_models: Iterable[str] | None = None) -> pd.DataFrame:
     """What is missing or weak in a record, one row per finding: ``code``, ``where``, ``message``, ``fix``.
 
     Codes: ``no_fallback``; ``fallback_same_provider``; ``fallback_same_region`` (the default's and the
@@ -54,7 +150,9 @@ def lint(record: Record) -> pd.DataFrame:
     is older than :data:`~workbench.shortlist.leaderboards.MAX_SCORE_AGE_DAYS` before the record's
     date, the window scores use); ``dated_before_fact`` (the record's date is earlier than the
     ``as_of`` of a fact it cites); ``missing_deciders``, ``missing_rationale``, ``missing_risks``,
-    ``missing_reflection``. An empty frame means nothing to fix.
+    ``missing_reflection`` (blank human parts); ``placeholder`` (TODO, TBD, a copied prompt, ...);
+    ``short_reflection`` (fewer than :data:`MIN_SENTENCE_WORDS` words); and the claims the facts
+    contradict (:func:`lint_claims`). An empty frame means nothing to fix.
     Introduced in ``notebooks/06_model_decision_record.ipynb``.
     """
     rows: list[tuple[str, str, str, str]] = []
@@ -69,7 +167,16 @@ def lint(record: Record) -> pd.DataFrame:
     for k in REFLECTIONS:
         if not record.reflections.get(k):
             add("missing_reflection", f"Reflections: {REFLECTION_TITLES[k]}", "the exercise's question is unanswered",
-                f"answer it (record.reflections.{k})")
+                f"answer it: {HUMAN_PROMPTS[k]}")
+        for t in record.reflections.get(k, []):
+            if len(t.split()) < MIN_SENTENCE_WORDS and not PLACEHOLDER.search(t):
+                add("short_reflection", f"Reflections: {REFLECTION_TITLES[k]}", f"'{t}' is shorter than a sentence",
+                    f"write at least one full sentence ({MIN_SENTENCE_WORDS} words or more) that answers: "
+                    f"{HUMAN_PROMPTS[k]}")
+    prompts = {p.lower() for p in HUMAN_PROMPTS.values()}
+    for where, text in [("front matter: deciders", d) for d in record.deciders] + _human_texts(record):
+        if PLACEHOLDER.search(text) or text.strip().lower() in prompts:
+            add("placeholder", where, f"'{text[:60]}' is a placeholder, not an answer", "write the answer in your words")
 
     for d in record.decisions:
         where = f"Decision: {d.step}"
@@ -163,7 +270,9 @@ def lint(record: Record) -> pd.DataFrame:
         add("dated_before_fact", "Candidates", f"the record is dated {record.date.isoformat()}, before {len(later)} "
             f"fact(s) it cites ({', '.join(names)}); newest: {newest[1]} {newest[2]} as_of {newest[0].isoformat()}",
             "date the record on or after its newest fact (the scenario's as_of), or cite facts known on its date")
-    return pd.DataFrame(rows, columns=list(LINT_COLUMNS))
+    out = pd.DataFrame(rows, columns=list(LINT_COLUMNS))
+    claims = lint_claims(record, known_models)
+    return pd.concat([out, claims], ignore_index=True) if len(claims) else out
 
 
 # ------------------------------------------------------------------------------------------------
@@ -216,10 +325,10 @@ def comparison_long(record: Record, step: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["offering_id", "column", "level", "number"])
 
 
-def lint_report(record: Record) -> str:
+def lint_report(record: Record, known_models: Iterable[str] | None = None) -> str:
     """:func:`lint` as numbered sentences with their fixes, or a line saying nothing is missing.
     Introduced in ``notebooks/06_model_decision_record.ipynb``."""
-    f = lint(record)
+    f = lint(record, known_models)
     if f.empty:
         return "lint: nothing missing or weak"
     lines = [f"lint: {len(f)} finding(s)"]

@@ -19,6 +19,7 @@ Introduced in ``notebooks/06_model_decision_record.ipynb``.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import re
@@ -26,6 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from workbench.errors import fail
 
 STATUSES = ("proposed", "accepted", "superseded")
 LEVELS = ("low", "medium", "high")
@@ -45,7 +48,28 @@ REFLECTION_TITLES = {
     "revisit_when": "When we revisit",
 }
 TRIGGER_KINDS = ("price_change_pct", "deprecation_within_days", "volume_above", "age_above_days",
-                 "golden_set_drop_pp", "dominated")
+                 "golden_set_drop_pp", "dominated", "production_drift_pp")
+# the chapter's questions: the prompts of the human parts a learner writes (blank parts show them)
+HUMAN_PROMPTS = {
+    "deciders": "Who decides? Name the people or roles.",
+    "rationale": "Why this default and this fallback for each step? What did you weigh, in which order?",
+    "risks": "What could make this choice wrong? One risk per bullet.",
+    "leaderboard_helped": "What did the leaderboard help you understand?",
+    "leaderboard_could_not_prove": "What could it not prove about your task?",
+    "measure_before_launch": "What will you measure before launch, on which data?",
+    "revisit_when": "When will you revisit the decision?",
+}
+# what each trigger kind watches, as a sentence with its threshold
+TRIGGER_RULE = {
+    "price_change_pct": "a decided offering's list price moves more than {}% either way",
+    "deprecation_within_days": "a decided model is deprecated within {} days",
+    "volume_above": "the observed monthly volume exceeds {} requests",
+    "age_above_days": "the record is older than {} days",
+    "golden_set_drop_pp": "the default's golden-set success rate drops more than {} points",
+    "dominated": "another offering beats the default on quality, cost and latency at once",
+    "production_drift_pp": "the success rate in the last days of the results log drops more than {} points "
+                           "below the baseline",
+}
 MIN_EVAL_CASES = 50  # the exercise's floor: fewer golden-set cases cannot separate candidates
 
 # ------------------------------------------------------------------------------------------------
@@ -215,6 +239,11 @@ class Record:
         """``NNNN-slug.md``."""
         return f"{self.number:04d}-{self.slug}.md"
 
+    @property
+    def facts_filename(self) -> str:
+        """``NNNN-slug.facts.yaml``: the machine-checkable facts beside the Markdown."""
+        return f"{self.number:04d}-{self.slug}.facts.yaml"
+
     def candidate(self, step: str, offering_id: str) -> Candidate | None:
         """The compared candidate for a step, or None."""
         for c in self.candidates:
@@ -230,8 +259,9 @@ class Record:
 
 
 def fmt_value(v: Any) -> str:
-    """A fact's value as a record shows it: 4 significant digits, whole numbers with thousands
-    separators, yes/no for booleans, 'unknown' for None."""
+    """A fact's value as a person reads it: 4 significant digits at most, never an exponent (a
+    small price per request as ``0.0000086``), whole numbers with thousands separators, yes/no for
+    booleans, 'unknown' for None."""
     if v is None:
         return "unknown"
     if isinstance(v, (bool, np.bool_)):
@@ -242,12 +272,48 @@ def fmt_value(v: Any) -> str:
         v = float(v)
         if math.isnan(v):
             return "unknown"
-        if v.is_integer() and abs(v) >= 1:
+        if math.isinf(v):
+            return "infinite" if v > 0 else "-infinite"
+        if abs(v) >= 1000 or (v.is_integer() and abs(v) >= 1):
             return f"{v:,.0f}"
-        if abs(v) >= 1000:
-            return f"{v:,.0f}"
-        return f"{v:.4g}"
+        if v == 0:
+            return "0"
+        if abs(v) >= 1e-12:
+            decimals = max(0, 3 - math.floor(math.log10(abs(v))))
+            if abs(v) < 0.01:  # small amounts: 2 significant digits are plenty for a person
+                decimals -= 1
+            text = f"{round(v, decimals):.{decimals}f}".rstrip("0").rstrip(".")
+            return text if text not in ("0", "-0") else f"{v:.2g}"
+        return f"{v:.2g}"
     return str(v)
+
+
+def _pct(v: Any) -> str:
+    return f"{float(v):.1%}" if isinstance(v, (int, float)) and not isinstance(v, bool) else fmt_value(v)
+
+
+def trigger_baseline_text(t: "Trigger") -> str:
+    """What a trigger watches and its baseline, rounded for people (the record's trigger table)."""
+    b = t.baseline
+    on = f"{t.offering_id} ({t.step})" if t.offering_id and t.step else (t.offering_id or t.step or "the record")
+    if t.kind == "price_change_pct":
+        return (f"{t.offering_id}: in {fmt_value(b.get('usd_per_mtok_in'))} / out {fmt_value(b.get('usd_per_mtok_out'))} "
+                f"USD/Mtok")
+    if t.kind == "deprecation_within_days":
+        return f"{b.get('model_id')}: {b.get('deprecation_date') or 'no date listed'}"
+    if t.kind == "volume_above":
+        return f"{t.step}: {fmt_value(b.get('requests_per_month'))}/month planned x {fmt_value(b.get('factor'))}"
+    if t.kind == "age_above_days":
+        return f"decided {b.get('date')}"
+    if t.kind == "golden_set_drop_pp":
+        return f"{on}: {_pct(b.get('success_rate'))} on {fmt_value(b.get('n_cases'))} cases"
+    if t.kind == "dominated":
+        return (f"{on}: quality {fmt_value(b.get('quality'))}, {fmt_value(b.get('usd_per_request'))} USD/request, "
+                f"{fmt_value(b.get('typical_latency_s'))} s")
+    if t.kind == "production_drift_pp":
+        base = _pct(b["success_rate"]) if b.get("success_rate") is not None else "the log's earlier days"
+        return f"{t.step}: last {fmt_value(b.get('window_days'))} days vs {base}"
+    return "; ".join(f"{k}={fmt_value(v)}" for k, v in b.items())
 
 
 def short_source(source: str, limit: int = 56) -> str:
@@ -290,3 +356,21 @@ def normalise_items(items: Any) -> list[str]:
     if isinstance(items, str):
         items = [items]
     return [t for t in (" ".join(str(i).split()) for i in items) if t]
+
+
+def with_human_parts(record: Record, parts: dict[str, Any]) -> Record:
+    """A copy of ``record`` with the human parts a person wrote: ``parts`` may hold ``deciders``
+    (list), ``rationale`` (text), ``risks`` (list) and ``reflections`` (key -> list, keys of
+    :data:`REFLECTIONS`, or each reflection key at the top level); text is normalised as the record
+    keeps it, and blank answers stay blank. Introduced in ``notebooks/06_model_decision_record.ipynb``."""
+    unknown = set(parts) - {"deciders", "rationale", "risks", "reflections", *REFLECTIONS}
+    if unknown:
+        raise fail("with_human_parts()", ", ".join(sorted(unknown)), "not a human part of a record",
+                   f"use deciders, rationale, risks, reflections or one of {', '.join(REFLECTIONS)}")
+    refl = {k: list(v) for k, v in record.reflections.items()}
+    for k, v in {**(parts.get("reflections") or {}), **{k: parts[k] for k in REFLECTIONS if k in parts}}.items():
+        refl[k] = normalise_items(v)
+    return dataclasses.replace(
+        record, deciders=normalise_items(parts.get("deciders", record.deciders)),
+        rationale=normalise_text(parts.get("rationale", record.rationale)),
+        risks=normalise_items(parts.get("risks", record.risks)), reflections=refl)

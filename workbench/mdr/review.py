@@ -13,6 +13,10 @@ time. :func:`review_record` checks each against a newer catalog at a review date
 - ``age_above_days``: the record is older than the threshold;
 - ``golden_set_drop_pp``: the decided default's success rate in a newer golden-set result fell by
   more than the threshold, in percentage points;
+- ``production_drift_pp``: in a log of recent results (golden-set reruns or graded samples of
+  production traffic, :func:`workbench.mdr.evidence.load_results_log`), the step's pooled success
+  rate over the last ``window_days`` fell by more than the threshold, in points, below the baseline
+  (the decision's golden-set result, or the log's own earlier days when the record has none);
 - ``dominated``: re-running the shortlist of the record's own scenario on the newer catalog finds an
   offering at least as good on quality, cost per request and typical latency and better on one
   (:func:`workbench.shortlist.pareto_front`), or the default no longer passes the hard constraints.
@@ -32,7 +36,7 @@ import pandas as pd
 
 from workbench.catalog.load import Catalog
 from workbench.errors import fail
-from workbench.mdr.record import Record, Trigger, short_source
+from workbench.mdr.record import Record, Trigger, fmt_value, short_source, trigger_baseline_text
 from workbench.scenario.load import scenario_from_dict
 from workbench.shortlist.pool import retirement
 from workbench.shortlist.ranking import shortlist
@@ -110,7 +114,8 @@ def price_trigger_fires(changes: dict[str, float | None], threshold_pct: float) 
 
 
 def _money(v: Any) -> str:
-    return "unknown" if v is None else f"{v:g}"
+    x = _f(v)
+    return "unknown" if x is None else f"{x:g}"
 
 
 def _price_text(p: dict) -> str:
@@ -228,6 +233,47 @@ def _check_dominated(t: Trigger, catalog: Catalog, on: dt.date, record: Record |
         + (f" ({len(doms)} dominating offerings)" if len(doms) > 1 else ""))
 
 
+def drift(log: pd.DataFrame, step: str, offering_id: str | None, on: dt.date, window_days: int,
+          baseline_rate: float | None = None) -> dict[str, Any]:
+    """The production-drift numbers of one step: pooled success rate (sum of ``n_success`` / sum of
+    ``n_cases``) of the log rows dated in ``(on - window_days, on]`` against ``baseline_rate``, or,
+    when that is None, against the rows dated on or before ``on - window_days``. Rows of another
+    offering are ignored (a blank ``offering_id`` counts for the step). Returns ``recent_rate``,
+    ``recent_n``, ``baseline_rate``, ``baseline_n`` (None when from the record) and ``drop_pp``
+    (``100 x (baseline - recent)``; None when either side is missing); :func:`review_record` uses it."""
+    rows = log[(log["step"] == step) & (log["date"] <= on)]
+    if offering_id:
+        rows = rows[(rows["offering_id"] == "") | (rows["offering_id"] == offering_id)]
+    start = on - dt.timedelta(days=int(window_days))
+    recent, earlier = rows[rows["date"] > start], rows[rows["date"] <= start]
+    pooled = lambda r: float(r["n_success"].sum()) / float(r["n_cases"].sum()) if len(r) else None
+    rr = pooled(recent)
+    if baseline_rate is None:
+        br, bn = pooled(earlier), int(earlier["n_cases"].sum())
+    else:
+        br, bn = float(baseline_rate), None
+    return {"recent_rate": rr, "recent_n": int(recent["n_cases"].sum()), "baseline_rate": br, "baseline_n": bn,
+            "drop_pp": None if rr is None or br is None else 100.0 * (br - rr),
+            "labels": sorted(set(recent["label"]) | set(earlier["label"] if baseline_rate is None else []))}
+
+
+def _check_drift(t: Trigger, catalog: Catalog, on: dt.date, log: pd.DataFrame | None = None,
+                 **_) -> tuple[str, bool, str]:
+    if log is None:
+        return "not given", False, "not checked: pass --log FILE (recent golden-set or graded production results)"
+    days = int(t.baseline.get("window_days") or 7)
+    d = drift(log, t.step, t.offering_id, on, days, _f(t.baseline.get("success_rate")))
+    if d["recent_rate"] is None:
+        return "no result", False, f"the log has no result for step {t.step} in the {days} days up to {on.isoformat()}"
+    if d["drop_pp"] is None:
+        return f"{d['recent_rate']:.1%}", False, f"no baseline: the log has no result for {t.step} before the last {days} days"
+    base = (f"{d['baseline_rate']:.1%} (the decision's golden-set result)" if d["baseline_n"] is None
+            else f"{d['baseline_rate']:.1%} on {d['baseline_n']} earlier results")
+    return f"{d['recent_rate']:.1%}", d["drop_pp"] > float(t.threshold), (
+        f"last {days} days: {d['recent_rate']:.1%} on {d['recent_n']} results vs {base}: {-d['drop_pp']:+.1f} points "
+        f"(limit -{t.threshold:g}; log labelled {', '.join(d['labels'])})")
+
+
 CHECKS = {
     "price_change_pct": _check_price,
     "deprecation_within_days": _check_deprecation,
@@ -235,6 +281,7 @@ CHECKS = {
     "age_above_days": _check_age,
     "golden_set_drop_pp": _check_golden,
     "dominated": _check_dominated,
+    "production_drift_pp": _check_drift,
 }
 
 
@@ -254,11 +301,13 @@ def _baseline_text(t: Trigger) -> str:
     if t.kind == "deprecation_within_days":
         return f"deprecation {b.get('deprecation_date') or 'none'} ({b.get('as_of')})"
     if t.kind == "volume_above":
-        return f"{b.get('requests_per_month'):,}/month planned"
+        return f"{fmt_value(b.get('requests_per_month'))}/month planned"
     if t.kind == "age_above_days":
         return f"decided {b.get('date')}"
     if t.kind == "golden_set_drop_pp":
-        return f"{b.get('success_rate'):.1%} on {b.get('n_cases')} cases ({b.get('as_of')})"
+        return f"{trigger_baseline_text(t).split(': ', 1)[-1]} ({b.get('as_of')})"
+    if t.kind == "production_drift_pp":
+        return trigger_baseline_text(t)
     if t.kind == "dominated":
         return (f"quality {b.get('quality')}, {b.get('usd_per_request')} USD/request, "
                 f"{b.get('typical_latency_s')} s ({b.get('as_of')})")
@@ -267,13 +316,14 @@ def _baseline_text(t: Trigger) -> str:
 
 def review_record(record: Record, catalog: Catalog, as_of: dt.date | str | None = None,
                   results: pd.DataFrame | None = None, volume: float | None = None,
-                  shortlists: dict | None = None) -> pd.DataFrame:
+                  shortlists: dict | None = None, log: pd.DataFrame | None = None) -> pd.DataFrame:
     """Check every trigger of a record; one row per trigger with :data:`REVIEW_COLUMNS`.
 
     ``as_of``: the review date (default: the newest ``as_of`` in ``catalog``, or the record's date if
     later, so the result depends on the data, never on today's date); ``results``: a newer golden-set summary with columns
     ``candidate`` (offering id), ``success_rate`` (0..1), optional ``step``, ``n_cases``, ``source``;
-    ``volume``: observed requests per month of the volume trigger's step; ``shortlists``: precomputed
+    ``volume``: observed requests per month of the volume trigger's step; ``log``: recent results
+    (:func:`workbench.mdr.evidence.load_results_log`) for the production-drift trigger; ``shortlists``: precomputed
     :func:`shortlist_for_review` results by step (tests, notebooks). A trigger that cannot be checked
     without an input says so and does not fire. Introduced in ``06_model_decision_record.ipynb``.
     """
@@ -290,7 +340,7 @@ def review_record(record: Record, catalog: Catalog, as_of: dt.date | str | None 
             raise fail(record.filename, f"facts block: triggers ({t.kind})", "unknown trigger kind",
                        "use one of " + ", ".join(CHECKS))
         observed, fired, detail = check(t, catalog, on, record=record, results=results, volume=volume,
-                                        shortlists=shortlists)
+                                        shortlists=shortlists, log=log)
         rows.append({"trigger": t.kind, "step": t.step or "", "offering_id": t.offering_id or "",
                      "threshold": t.threshold, "baseline": _baseline_text(t), "observed": observed,
                      "fired": bool(fired), "detail": detail})
