@@ -283,3 +283,20 @@ def test_results_log_bad_cells_are_named(tmp_path):
     text = str(e.value)
     assert "row 2" in text and "n_success must be a whole number between 0 and n_cases" in text
     assert "row 3" in text and "not a date" in text and "n_cases must be a whole number >= 1" in text
+
+
+def test_a_negative_threshold_in_a_record_file_is_refused_not_fired(tmp_path, capsys):
+    """A hand-edited price threshold of -5 would make the trigger fire on a 0% change: review says
+    which trigger and exits 2 instead of reporting a revisit."""
+    from workbench.cli import main
+
+    assert main(["decide", "data/scenarios/support_assistant.yaml", "--out", str(tmp_path)]) == 0
+    facts = next(tmp_path.glob("*.facts.yaml"))
+    text = facts.read_text()
+    first = text.index("- kind: price_change_pct\n  threshold: ")
+    line_end = text.index("\n", first + len("- kind: price_change_pct\n"))
+    facts.write_text(text[:first] + "- kind: price_change_pct\n  threshold: -5.0" + text[line_end:])
+    capsys.readouterr()
+    assert main(["review", str(next(tmp_path.glob("*.md")))]) == 2
+    err = capsys.readouterr().err
+    assert "facts.triggers[0].threshold: the price_change_pct threshold is outside 0.1..1000 (got -5.0)" in err

@@ -31,6 +31,7 @@ import pandas as pd
 import yaml
 
 from workbench.errors import Problem, WorkbenchError, did_you_mean, fail
+from workbench.mdr.config import trigger_threshold_problems
 from workbench.mdr.record import (
     COMPARISON_COLUMNS,
     COMPARISON_RULES,
@@ -512,6 +513,8 @@ def _check_trigger_numbers(triggers: list[Trigger], file: str) -> None:
                 except ValueError:
                     problems.append(Problem(file, f"facts: triggers[{i}] ({t.kind}).baseline.{k}", "is not a date",
                                             "write YYYY-MM-DD, or restore the file `decide` wrote", value=v))
+    if not problems:  # a number, but one that makes the trigger fire on no change (a negative threshold)
+        problems = trigger_threshold_problems(triggers, file)
     if problems:
         raise WorkbenchError(problems)
 
