@@ -21,7 +21,7 @@ PNG = b"\x89PNG"
 @pytest.mark.parametrize("value, kind, text", [
     (1.504712e+07, "count", "15,047,120"), (19.0, "count", "19"), (4240.740628, "usd", "4,241"),
     (12.3456, "usd", "12.35"), (0.00018453, "usd", "0.000185"), (0.30, "usd", "0.3"), (0.0, "usd", "0.00"),
-    (1.2e-05, "usd", "0.000012"), (1466.2, "number", "1,466"), (0.93271, "number", "0.933"),
+    (1.2e-05, "usd", "0.000012"), (1466.2, "number", "1,466"), (0.93271, "number", "0.933"), (0.5, "score", "0.500"),
     (0.8123, "pct", "81.2 %"), (0.9999812, "availability", "99.9981 %"), (2.799, "seconds", "2.8 s"),
     (True, "yesno", "yes"), (False, "yesno", "no"), (math.nan, "usd", "–"), (None, "count", "–"),
     ("bedrock/nova-lite", "text", "bedrock/nova-lite")])

@@ -60,7 +60,8 @@ def human_number(v, kind: str = "number") -> str:
     """One value as a person reads it: ``count`` 15047120 -> "15,047,120"; ``usd`` 4240.740628 ->
     "4,241", 12.3456 -> "12.35", 0.00018453 -> "0.000185", 0.30 -> "0.3" (up to three significant digits
     below 1, never an exponent); ``pct`` 0.8123 -> "81.2 %"; ``availability`` 0.9999812 -> "99.9981 %"; ``number``
-    1466.2 -> "1,466", 0.93271 -> "0.93"; ``seconds`` 2.799 -> "2.8 s"; ``yesno`` True -> "yes";
+    1466.2 -> "1,466", 0.93271 -> "0.933"; ``score`` 0.5 -> "0.500"; ``seconds`` 2.799 -> "2.8 s";
+    ``yesno`` True -> "yes";
     missing (None, NaN) -> "–". Introduced in ``02_shortlist_from_leaderboards.ipynb``."""
     if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
         return "–"
@@ -77,6 +78,8 @@ def human_number(v, kind: str = "number") -> str:
         return f"{100 * x:.4f} %"
     if kind == "seconds":
         return f"{x:,.1f} s"
+    if kind == "score":
+        return f"{x:.3f}"
     if kind in ("usd", "number"):
         a = abs(x)
         if a >= 100:
@@ -87,7 +90,7 @@ def human_number(v, kind: str = "number") -> str:
         return f"{x:.{digits}f}".rstrip("0")
     from .errors import fail
     raise fail("dashboard table", f"kind '{kind}'", "unknown number format",
-               "use count, usd, pct, availability, number, seconds, yesno or text")
+               "use count, usd, pct, availability, number, score, seconds, yesno or text")
 
 
 def human_table(df: pd.DataFrame, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
@@ -116,9 +119,10 @@ def table_html(table: pd.DataFrame, wrap: tuple[str, ...] = ()) -> str:
             if c in wrap:
                 text = text.replace(" | ", "<br>")
             tds.append(cell.format(t="td", a="right" if numeric[c] else "left",
-                                   ws="normal;max-width:320px" if c in wrap else "nowrap", v=text))
+                                   ws="normal;max-width:320px;overflow-wrap:anywhere" if c in wrap else "nowrap",
+                                   v=text))
         rows.append("<tr>" + "".join(tds) + "</tr>")
-    return (f"<table style='border-collapse:collapse;font-size:12px'><thead><tr>{head}</tr></thead>"
+    return (f"<table style='border-collapse:collapse;font-size:12px;line-height:1.35'><thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
@@ -156,7 +160,7 @@ SHORTLIST_QUESTION = ("which offerings pass this step's hard constraints, and ho
                       "with your weights and constraints?")
 # what the dashboard's tables show: column -> (label with its unit, human_number kind)
 SHORTLIST_TABLE_LABELS = {
-    "rank": ("rank", "count"), "offering_id": ("offering", "text"), "score": ("score (0-1)", "number"),
+    "rank": ("rank", "count"), "offering_id": ("offering", "text"), "score": ("score (0-1)", "score"),
     "quality": ("quality", "number"), "usd_per_request": ("USD / request", "usd"),
     "typical_latency_s": ("typical latency", "seconds"), "pareto": ("Pareto", "yesno"),
     "p_first": ("P(rank 1)", "pct"), "p_top3": ("P(top 3)", "pct")}
@@ -350,7 +354,7 @@ CATALOG_QUESTION = ("which offerings have this openness, access mode and model t
 CATALOG_TABLE_LABELS = {
     "offering_id": ("offering", "text"), "access_mode": ("access", "text"),
     "usd_per_mtok_in": ("USD / M input tokens", "usd"), "usd_per_mtok_out": ("USD / M output tokens", "usd"),
-    "output_tokens_per_s": ("output tokens / s", "number"), "source": ("price source", "text"),
+    "output_tokens_per_s": ("output tokens / s", "number"), "source": ("price source (short)", "text"),
     "as_of": ("as of", "text")}
 
 
@@ -395,7 +399,10 @@ class CatalogBrowser:
         full = browse(self.catalog, **self.values())
         self.table = full.head(self.top)
         self.count.value = f"{len(full)} offerings match; the {min(self.top, len(full))} cheapest by output price:"
-        self.table_html.value = table_html(human_table(self.table, CATALOG_TABLE_LABELS),
+        from .mdr import short_source
+
+        shown = self.table.assign(source=self.table["source"].map(short_source))  # the full text: b.table
+        self.table_html.value = table_html(human_table(shown, CATALOG_TABLE_LABELS),
                                            wrap=(CATALOG_TABLE_LABELS["source"][0],))
 
 
