@@ -235,7 +235,7 @@ def shortlist_update(source: Catalog | Candidates, scenario: Scenario, step: str
     lead = (f"rank 1: {scored['offering_id'].iloc[0]} (score {scored['score'].iloc[0]:.3f}, "
             f"P(rank 1) {scored['p_first'].iloc[0]:.2f})" if len(scored) else "no candidate could be scored")
     summary = (f"{res.step}: {len(res.ranked)} passed ({len(scored)} scored), {len(res.excluded)} excluded; "
-               f"{int(res.ranked['pareto'].sum())} on the Pareto frontier; {lead}")
+               f"{int(res.ranked['pareto'].sum())} on the Pareto frontier\n{lead}")
     return ShortlistView(res, table, res.why_excluded(top), summary, values=values)
 
 
@@ -317,7 +317,7 @@ class ShortlistDashboard:
         set whole (nothing printed, so nothing leaks into the notebook cell that changed a control)."""
         view = shortlist_update(self.candidates, self.scenario, top=self.top, **self.values(), **self.options)
         self.view = view
-        self.summary.value = _html_escape(view.summary)
+        self.summary.value = _html_escape(view.summary).replace("\n", "<br>")
         if view.error:
             self.table_html.value = f"<b>error</b>: {_html_escape(view.error)}"
             self.excluded_html.value = ""
