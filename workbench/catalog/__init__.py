@@ -7,52 +7,11 @@ Taught in ``notebooks/00_start_here.ipynb``.
 """
 from __future__ import annotations
 
-from workbench.catalog.curation import (
-    Curation,
-    default_curation_dir,
-    display_number,
-    gpu_rows,
-    latest_day,
-    livebench_scores,
-    llm_prices_history,
-    load_curation,
-    vram_gb,
-)
-from workbench.catalog.diligence import (
-    LicenceTerms,
-    diligence_flags,
-    diligence_for_scenario,
-    diligence_table,
-    licence_terms,
-)
-from workbench.catalog.licences import browse, environment_report, licence_restrictions
-from workbench.catalog.load import (
-    Catalog,
-    catalog_from_frames,
-    default_catalog_dir,
-    load_catalog,
-    read_csv_strings,
-    summary,
-    table_as_strings,
-    validate_table,
-    write_table,
-)
-from workbench.catalog.plausibility import (
-    benchmark_scales,
-    cache_price_problems,
-    case_duplicate_problems,
-    future_date_problems,
-    known_providers,
-    one_edit_apart,
-    plausibility_problems,
-    price_level_problems,
-    price_order_problems,
-    price_unit_problems,
-    provider_problems,
-    reference_date,
-    retirement_problems,
-    score_scale_problems,
-)
+from workbench.catalog.curation import default_curation_dir, display_number, vram_gb, livebench_scores, llm_prices_history, latest_day, gpu_rows, Curation, load_curation
+from workbench.catalog.diligence import LicenceTerms, licence_terms, diligence_flags, diligence_table, diligence_for_scenario
+from workbench.catalog.licences import licence_restrictions, browse, environment_report
+from workbench.catalog.load import default_catalog_dir, read_csv_strings, validate_table, Catalog, catalog_from_frames, load_catalog, table_as_strings, write_table, summary
+from workbench.catalog.plausibility import benchmark_scales, known_providers, price_unit_problems, price_level_problems, price_order_problems, cache_price_problems, reference_date, future_date_problems, retirement_problems, case_duplicate_problems, one_edit_apart, provider_problems, score_scale_problems, plausibility_problems
 from workbench.catalog.schema import Column, Table
 from workbench.catalog.snapshot import Snapshot, build_snapshot, write_snapshot
 

@@ -6,28 +6,8 @@ the file loads) and the views of them (:mod:`.workflow`). Taught in
 """
 from __future__ import annotations
 
-from workbench.scenario.load import (
-    Constraints,
-    LatencyTarget,
-    OutputContract,
-    Reliability,
-    Scenario,
-    Step,
-    StepConstraints,
-    TokenMix,
-    list_scenarios,
-    load_scenario,
-    scenario_from_dict,
-    scenario_from_text,
-)
-from workbench.scenario.workflow import (
-    add_step,
-    checklist_table,
-    constraints_table,
-    roles_table,
-    scenario_overview,
-    workflow_table,
-)
+from workbench.scenario.load import TokenMix, LatencyTarget, Reliability, StepConstraints, OutputContract, Step, Constraints, Scenario, scenario_from_dict, load_scenario, scenario_from_text, list_scenarios
+from workbench.scenario.workflow import roles_table, checklist_table, constraints_table, workflow_table, scenario_overview, add_step
 
 __all__ = [
     "TokenMix",
