@@ -1,46 +1,117 @@
 """Personal data in support messages: detection, reversible redaction, and how good the detector is.
 
-- :func:`detect_pii` finds e-mail addresses, account IDs (the scenario's ``pii.account_id_pattern``,
-  e.g. ``ACCT-\\d{6}``), phone numbers and card numbers (13 to 19 digits that pass the Luhn check)
-  as character spans. The e-mail and phone patterns are the evaluation checks' own
-  (:data:`workbench.evals.checks.PII_PATTERNS`): one definition for the leak check and the redactor;
-  cards add the Luhn check (the leak check flags any long digit run, which is right for a leak test).
+- :func:`detect_pii` finds, as character spans: e-mail addresses; account IDs in the scenario's
+  ``pii.account_id_pattern`` (e.g. ``ACCT-\\d{6}``), also written with other separators and cases
+  (``acct-123456``, ``ACCT 551234``; :func:`account_id_regex`); IBANs (ISO 13616 mod-97 checksum and
+  the registry's length and layout per country, via ``python-stdnum``); card numbers (13 to 19
+  digits, as one run or in groups joined by spaces or dashes, that pass the Luhn check); US Social
+  Security numbers (``AAA-GG-SSSS`` with a possible area and group, or nine digits after ``SSN``);
+  dates of birth (a date after ``DOB``, ``date of birth``, ``born``); IP addresses (v4 and v6,
+  checked by :mod:`ipaddress`); and phone numbers, national and international, found with
+  ``phonenumbers`` (Google's libphonenumber metadata) in the scenario's ``pii.phone_regions``.
+  Context words keep order, ticket, invoice and version numbers out: a number right after
+  ``order``, ``ticket #``, ``invoice no.``, ``build`` ... is not personal (:data:`NOT_PII_LABELS`).
 - :func:`redact_pii` replaces every detected value, wherever it occurs in the text, by a
-  placeholder (``<EMAIL_1>``, ``<ACCOUNT_ID_1>``, ``<PHONE_1>``, ``<CARD_1>``; the same value gets
-  the same placeholder) before a request goes to a managed API, and :meth:`Redaction.restore` puts
-  the values back into the model's answer. ``restore(redact(t)) == t`` for every text, and nothing
-  the detector would flag is left in what is sent (property-tested in ``tests/test_pii_properties.py``).
+  placeholder (``<EMAIL_1>``, ``<ACCOUNT_ID_1>``, ``<PHONE_1>``, ``<CARD_1>``, ``<IBAN_1>``, ...; the
+  same value gets the same placeholder) before a request goes to a managed API, and
+  :meth:`Redaction.restore` puts the values back into the model's answer. ``restore(redact(t)) == t``
+  for every text, and nothing the detector would flag is left in what is sent (property-tested in
+  ``tests/test_pii_properties.py``).
 - :func:`pii_detection_scores` measures the detector on a golden set whose cases list every piece
-  of personal data (``expected.pii``): span-level precision and recall, computed, per type.
+  of personal data (``expected.pii``); :func:`pii_labelled_scores` measures it per kind on a labelled
+  set of strings with look-alikes (``data/pii/labelled_set.csv``, :func:`load_pii_set`): span-level
+  precision and recall, and the residue (characters of a found item left in the redacted text).
 
-Regular expressions are a first line, not a guarantee: they miss names, postal addresses and
-numbers written in words. Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``.
+The evaluation checks' leak test (:data:`workbench.evals.checks.PII_PATTERNS`) keeps its own broad
+e-mail pattern, which this module shares; its phone and digit-run patterns are deliberately wider
+than the detector's (a leak test should over-flag). Regular expressions and checksums are a first
+line, not a guarantee: they miss names, postal addresses and numbers written in words.
+Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``.
 """
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable
 
 import pandas as pd
 
 from .errors import Problem, WorkbenchError, did_you_mean
 
-PII_TYPES = ("email", "account_id", "phone", "card")
+PII_TYPES = ("email", "account_id", "phone", "card", "iban", "ssn", "ip_address", "date_of_birth")
 # placeholder prefixes; a placeholder is <PREFIX_n>
-PLACEHOLDER_PREFIX = {"email": "EMAIL", "account_id": "ACCOUNT_ID", "phone": "PHONE", "card": "CARD"}
+PLACEHOLDER_PREFIX = {"email": "EMAIL", "account_id": "ACCOUNT_ID", "phone": "PHONE", "card": "CARD", "iban": "IBAN",
+                      "ssn": "SSN", "ip_address": "IP", "date_of_birth": "DOB"}
+# the order detectors run in: a later match that overlaps an earlier one is dropped (an IBAN's digits are
+# not also a card, a card's groups not also a phone number, a date of birth not also a phone number)
+DETECTION_ORDER = ("email", "account_id", "iban", "card", "ssn", "date_of_birth", "ip_address", "phone")
 DEFAULT_ACCOUNT_ID_PATTERN = r"ACCT-\d{6}"
+# regions whose national formats (020 7946 0958, 030 23125 456) are read without a +country code;
+# numbers written with +country code are found for every country
+DEFAULT_PHONE_REGIONS = ("US", "GB", "DE", "FR")
 MAX_PASSES = 10
-
 
 DIGIT_RUN = re.compile(r"\d+(?:[ -]\d+)*")  # digit groups joined by single spaces or dashes
 
+# A number right after one of these words is a reference, not personal data ("order 4000 0012 3456 7899",
+# "ticket #555-1234", "invoice no. 202-555-0143", "build 10.0.19045"); so is a number right after '#' or
+# a currency sign. Checked for cards, SSNs, phone numbers and IP addresses.
+NOT_PII_LABELS = ("order", "ticket", "invoice", "inv", "ref", "reference", "case", "tracking", "confirmation",
+                  "booking", "reservation", "receipt", "transaction", "txn", "shipment", "parcel", "po", "sku",
+                  "part", "serial", "item", "product", "model", "version", "ver", "v", "build", "release",
+                  "patch", "firmware", "room", "flight", "batch", "lot", "incident", "bug", "issue", "job",
+                  "request", "req", "quote", "voucher", "coupon", "rma", "ean", "upc", "isbn", "zip", "postcode",
+                  "postal code", "timestamp", "epoch")
+_NOT_PII_BEFORE = re.compile(
+    r"(?:\b(?:" + "|".join(NOT_PII_LABELS) + r")s?\.?\s*(?:(?:number|no|nr|num|id|code)s?\.?\s*)?(?:[#:]\s*)?"
+    r"(?:(?:is|was|are|=)\s*)?|(?<![A-Za-z])#\s*|[$€£]\s*)$", re.IGNORECASE)
+# words that say a number is a phone number (a possible but not valid number, e.g. a fictional range)
+_PHONE_BEFORE = re.compile(r"\b(?:call|calling|phone|tel|telephone|mobile|cell|cellphone|ring|reach|text|sms|"
+                           r"whatsapp|fax|landline|number|handy|telefon|portable|t[ée]l[ée]phone)\b[^\d\n]{0,25}$",
+                           re.IGNORECASE)
+_SSN_BEFORE = re.compile(r"(?:\bssn|\bsocial\s+security(?:\s+(?:number|no\.?|#))?|\bss#)[^\w\n]{0,3}"
+                         r"(?:(?:is|was)\s+)?[:#]?\s*$", re.IGNORECASE)
+_DOB_BEFORE = re.compile(r"(?:\bdob|\bd\.o\.b\.?|\bdate\s+of\s+birth|\bbirth\s*date|\bbirthday|\bborn(?:\s+on)?|"
+                         r"\bgeboren(?:\s+am)?|\bn[ée]e?\s+le)[^\w\n]{0,3}(?:(?:is|was|on)\s+)?[:#]?\s*$",
+                         re.IGNORECASE)
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+DATE_PATTERN = (r"(?<![\w./-])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})"
+                rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\.?,?\s+\d{{4}}|{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
+                r"(?![\w/-]|\.\d)")
+_DATE = re.compile(DATE_PATTERN, re.IGNORECASE)
+# 3-2-4 digits with single dashes or spaces; nine digits in a row only after an SSN label
+_SSN = re.compile(r"(?<![\w-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w-])")
+_SSN_RUN = re.compile(r"(?<![\w-])(\d{3})(\d{2})(\d{4})(?![\w-])")
+_IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
+_IPV6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
+_IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}")
+_IBAN_GROUP = re.compile(r"[ -]?[A-Za-z0-9]+")
+# a local number without area code (555-0142, +1 555-0142, (020) 555 1234): the evaluation checks' phone shape
+_LOCAL_PHONE = re.compile(r"(?<![\w-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)[ .-]?)?\d{3}[ .-]\d{4}(?![\w-])")
 
-def _patterns(account_id_pattern: str) -> dict[str, str | None]:
-    """The detectors in priority order; cards (None) are found by :func:`card_spans`."""
-    from .evals.checks import PII_PATTERNS
-    return {"email": PII_PATTERNS["email"], "account_id": account_id_pattern, "card": None,
-            "phone": PII_PATTERNS["phone"]}
+
+def _before(text: str, start: int, n: int = 48) -> str:
+    return text[max(0, start - n):start]
+
+
+def _run_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The run of digit groups (joined by single spaces or dashes) that holds ``text[start:end]``."""
+    while start > 1 and text[start - 1] in " -" and text[start - 2].isdigit() or start > 0 and text[start - 1].isdigit():
+        start -= 1
+    while end < len(text) - 1 and text[end] in " -" and text[end + 1].isdigit() or end < len(text) and text[end].isdigit():
+        end += 1
+    return start, end
+
+
+def not_pii_context(text: str, start: int) -> bool:
+    """True when the number starting at ``start`` (or the run of digit groups it is part of) follows a
+    reference label (:data:`NOT_PII_LABELS`, e.g. ``order``, ``ticket #``, ``invoice no.``), a ``#``
+    or a currency sign, so it is not personal. Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
+    run_start = _run_bounds(text, start, start)[0] if start < len(text) and text[start].isdigit() else start
+    return bool(_NOT_PII_BEFORE.search(_before(text, start)) or _NOT_PII_BEFORE.search(_before(text, run_start)))
 
 
 def card_spans(text: str) -> list[tuple[int, int]]:
@@ -48,9 +119,12 @@ def card_spans(text: str) -> list[tuple[int, int]]:
     run or as groups joined by single spaces or dashes. Inside a longer run of groups the longest
     valid window of whole groups is taken, left to right (a card followed by another number is
     still a card); an ungrouped run must be a card as a whole, or a long reference number would
-    hide a Luhn-valid window by chance. Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
+    hide a Luhn-valid window by chance; a run glued to a letter (``DE89 3704 ...``) is part of a code.
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     out = []
     for run in DIGIT_RUN.finditer(text or ""):
+        if run.start() > 0 and text[run.start() - 1].isalpha():
+            continue  # part of a code that starts with letters (an IBAN, a SKU), not a card
         groups = [(run.start() + g.start(), run.start() + g.end()) for g in re.finditer(r"\d+", run.group(0))]
         i = 0
         while i < len(groups):
@@ -69,6 +143,175 @@ def card_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def iban_valid(value: str) -> bool:
+    """True when ``value`` (spaces and dashes ignored, any case) is an IBAN: a country code the IBAN
+    registry knows, that country's length and layout, and the ISO 13616 mod-97 check digits
+    (``python-stdnum``'s ``stdnum.iban``; national check digits inside the account number are not
+    checked). ``DE89 3704 0044 0532 0130 00`` passes; change one digit and it fails.
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
+    from stdnum import iban
+    compact = re.sub(r"[ -]", "", str(value)).upper()
+    return 15 <= len(compact) <= 34 and iban.is_valid(compact, check_country=False)
+
+
+def iban_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of IBANs: two letters and two digits, then letters and digits as one run or in
+    groups joined by single spaces or dashes; the longest run of whole groups that passes
+    :func:`iban_valid` is taken. Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
+    text = text or ""
+    out, pos = [], 0
+    for m in _IBAN_START.finditer(text):
+        if m.start() < pos:
+            continue
+        ends, p = [], m.end()
+        while len(ends) < 12:
+            g = _IBAN_GROUP.match(text, p)
+            if not g:
+                break
+            ends.append(g.end())
+            p = g.end()
+        for end in reversed(ends):
+            if iban_valid(text[m.start():end]):
+                out.append((m.start(), end))
+                pos = end
+                break
+    return out
+
+
+def ssn_valid(area: str, group: str, serial: str) -> bool:
+    """True when the three parts can form a US Social Security number: area not 000, 666 or 900-999,
+    group not 00, serial not 0000 (the Social Security Administration never issues those).
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
+    return area not in ("000", "666") and not area.startswith("9") and group != "00" and serial != "0000"
+
+
+def ssn_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of US SSNs: ``AAA-GG-SSSS`` or ``AAA GG SSSS`` anywhere, nine digits in a row
+    only right after ``SSN`` or ``social security number``; the parts must pass :func:`ssn_valid`.
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
+    text = text or ""
+    out = [m.span() for m in _SSN.finditer(text) if ssn_valid(m.group(1), m.group(3), m.group(4))]
+    out += [m.span() for m in _SSN_RUN.finditer(text)
+            if ssn_valid(*m.groups()) and _SSN_BEFORE.search(_before(text, m.start()))]
+    return sorted(out)
+
+
+def date_of_birth_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of dates (``1984-07-21``, ``21/07/1984``, ``21.07.1984``, ``July 21, 1984``,
+    ``21 July 1984``) right after ``DOB``, ``date of birth``, ``born (on)`` or ``birthday``: a date
+    alone is not personal data. Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
+    text = text or ""
+    return [m.span() for m in _DATE.finditer(text) if _DOB_BEFORE.search(_before(text, m.start()))]
+
+
+def ip_address_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of IPv4 and IPv6 addresses that :mod:`ipaddress` accepts, except loopback,
+    unspecified, reserved and multicast addresses (``127.0.0.1``, ``::1``, ``0.0.0.0``, the netmask
+    ``255.255.255.0``), which point at no one.
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
+    text = text or ""
+    out = []
+    for pattern in (_IPV4, _IPV6):
+        for m in pattern.finditer(text):
+            try:
+                ip = ipaddress.ip_address(m.group(0))
+            except ValueError:
+                continue
+            if not (ip.is_loopback or ip.is_unspecified or ip.is_reserved or ip.is_multicast):
+                out.append(m.span())
+    return sorted(out)
+
+
+def phone_spans(text: str, regions: Iterable[str] = DEFAULT_PHONE_REGIONS) -> list[tuple[int, int]]:
+    """Character spans of phone numbers, longest first where candidates overlap.
+
+    Candidates come from ``phonenumbers`` (Google's libphonenumber metadata) read as each of
+    ``regions`` (national formats such as ``020 7946 0958``; any ``+country`` number): kept when the
+    number is valid for its country, or written with ``+``, or right after a phone word (``call``,
+    ``mobile``, ``tel`` ...), which takes in numbers from the ranges reserved for fiction. A local
+    number without area code (``555-0142``) is a candidate too. Digits alone (no ``+``, space or dash)
+    must be valid and at least 10 long, or follow a phone word. Never a phone number: a date, a number
+    glued to a letter or digit (``com555 1234``), fewer than 7 digits, a dotted version, an SSN shape,
+    or the tail of a longer run of digit groups (``5678 9012 3456`` in ``1234 5678 9012 3456``).
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``.
+    """
+    text = text or ""
+    if sum(ch.isdigit() for ch in text) < 7:
+        return []
+    import phonenumbers
+
+    cands = set()
+    for region in regions:
+        for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE):
+            said = bool(_PHONE_BEFORE.search(_before(text, m.start)))
+            formatted = m.raw_string.startswith("+") or not m.raw_string.isdigit()
+            valid = phonenumbers.is_valid_number(m.number) and (formatted or len(m.raw_string) >= 10)
+            if valid or m.raw_string.startswith("+") or said:
+                cands.add((m.start, m.end))
+    cands.update(m.span() for m in _LOCAL_PHONE.finditer(text))
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(cands, key=lambda se: (se[0] - se[1], se[0])):
+        if _not_a_phone(text, s, e) or any(s < e2 and s2 < e for s2, e2 in out):
+            continue
+        out.append((s, e))
+    return sorted(out)
+
+
+def _not_a_phone(text: str, s: int, e: int) -> bool:
+    """Shapes that are never a phone number, whatever the metadata says."""
+    value = text[s:e]
+    digits = sum(ch.isdigit() for ch in value)
+    run_start = _run_bounds(text, s, e)[0]
+    return ((s > 0 and text[s - 1].isalnum()) or (e < len(text) and text[e].isalnum())   # glued to a word
+            or digits < 7
+            or _DATE.fullmatch(value) is not None
+            or value.count(".") > 2                                                     # a version: 131.0.6778.86
+            or re.fullmatch(r"\d{3}-\d{2}-\d{4}", value) is not None                     # SSN-shaped
+            or run_start < s)                                                           # the tail of a longer number
+
+
+_SEPARATORS = "-_ ./"
+_LENIENT_SEPARATOR = r"[-_./:#\s]{0,2}"
+
+
+@lru_cache(maxsize=64)
+def account_id_regex(pattern: str = DEFAULT_ACCOUNT_ID_PATTERN) -> re.Pattern:
+    r"""The scenario's account-ID pattern, read leniently: any case, and each literal separator
+    (``-``, ``_``, space, ``/``, ``\.``) outside a character class matches up to two of ``- _ . / : #``
+    or whitespace, or none; the match must not touch a letter or digit on either side. So
+    ``ACCT-\d{6}`` finds ``ACCT-123456``, ``acct-123456``, ``ACCT 551234``, ``acct_123456``,
+    ``ACCT: 551234`` and ``ACCT123456``, but not ``ACCT-1234567``.
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            token = pattern[i:i + 2]
+            i += 2
+            out.append(_LENIENT_SEPARATOR if not in_class and token[1] in _SEPARATORS else token)
+            continue
+        if in_class:
+            in_class = ch != "]"
+            out.append(ch)
+            i += 1
+            continue
+        if ch == "[":
+            in_class = True
+            j = i + 1 + (pattern[i + 1:i + 2] == "^")
+            j += pattern[j:j + 1] == "]"  # a ']' first in a class is literal
+            out.append(pattern[i:j])
+            i = j
+            continue
+        if pattern.startswith("(?P<", i) or pattern.startswith("(?P=", i):  # a group name may hold '_'
+            j = pattern.find(">" if pattern[i + 3] == "<" else ")", i) + 1 or len(pattern)
+            out.append(pattern[i:j])
+            i = j
+            continue
+        out.append(_LENIENT_SEPARATOR if ch in "-_ /" else ch)
+        i += 1
+    return re.compile(rf"(?<![A-Za-z0-9])(?:{''.join(out)})(?![A-Za-z0-9])", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class PiiSpan:
     """One piece of personal data: its ``type`` (one of :data:`PII_TYPES`), character offsets
@@ -84,12 +327,14 @@ class PiiSpan:
 @dataclass(frozen=True)
 class PiiConfig:
     """What counts as personal data for a scenario (its ``pii:`` block): the account-ID pattern,
-    the types to detect, and public contacts (the company's own addresses: not personal).
+    the types to detect, public contacts (the company's own addresses: not personal), and the
+    regions whose national phone formats are read (ISO 3166 codes, e.g. ``("US", "GB", "DE", "FR")``).
     Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
 
     account_id_pattern: str = DEFAULT_ACCOUNT_ID_PATTERN
     types: tuple[str, ...] = PII_TYPES
     public_contacts: frozenset = frozenset()
+    phone_regions: tuple[str, ...] = DEFAULT_PHONE_REGIONS
 
 
 def luhn_valid(number: str) -> bool:
@@ -110,27 +355,38 @@ def luhn_valid(number: str) -> bool:
 
 
 def detect_pii(text: str, account_id_pattern: str = DEFAULT_ACCOUNT_ID_PATTERN, types: Iterable[str] = PII_TYPES,
-               ignore: Iterable[str] = ()) -> list[PiiSpan]:
+               ignore: Iterable[str] = (), phone_regions: Iterable[str] = DEFAULT_PHONE_REGIONS) -> list[PiiSpan]:
     """Every piece of personal data in ``text`` as :class:`PiiSpan`, in text order, not overlapping.
 
-    Types are tried in the order e-mail, account ID, card, phone; a later match that overlaps an
-    earlier one is dropped (an account ID's digits are not also a phone number). Cards are found by
-    :func:`card_spans` (13-19 digits that pass :func:`luhn_valid`).
-    ``ignore``: values that are not personal (the company's own published addresses), compared
-    case-insensitively. Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``.
+    Types are tried in :data:`DETECTION_ORDER` (e-mail, account ID, IBAN, card, SSN, date of birth,
+    IP address, phone); a later match that overlaps an earlier one is dropped (an account ID's digits
+    are not also a phone number). Cards, SSNs, IP addresses and phone numbers right after a reference
+    label (:func:`not_pii_context`: ``order``, ``ticket #`` ...) are not personal. ``ignore``: values
+    that are not personal (the company's own published addresses), compared case-insensitively.
+    ``phone_regions``: see :func:`phone_spans`. Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``.
     """
+    from .evals.checks import PII_PATTERNS
+
     text = text or ""
     wanted = set(types)
     skip = {str(v).lower() for v in ignore}
+    finders = {
+        "email": lambda: [m.span() for m in re.finditer(PII_PATTERNS["email"], text)],
+        "account_id": lambda: [m.span() for m in account_id_regex(account_id_pattern).finditer(text)],
+        "iban": lambda: iban_spans(text), "card": lambda: card_spans(text), "ssn": lambda: ssn_spans(text),
+        "date_of_birth": lambda: date_of_birth_spans(text), "ip_address": lambda: ip_address_spans(text),
+        "phone": lambda: phone_spans(text, tuple(phone_regions)),
+    }
     spans: list[PiiSpan] = []
     taken: list[tuple[int, int]] = []
-    for kind, pattern in _patterns(account_id_pattern).items():
+    for kind in DETECTION_ORDER:
         if kind not in wanted:
             continue
-        found = card_spans(text) if pattern is None else [m.span() for m in re.finditer(pattern, text)]
-        for start, end in found:
+        for start, end in finders[kind]():
             value = text[start:end]
             if start == end or value.lower() in skip:
+                continue
+            if kind in ("card", "ssn", "phone", "ip_address") and not_pii_context(text, start):
                 continue
             if any(start < e and s < end for s, e in taken):
                 continue
@@ -171,7 +427,7 @@ class Redaction:
 
 
 def redact_pii(text: str, account_id_pattern: str = DEFAULT_ACCOUNT_ID_PATTERN, types: Iterable[str] = PII_TYPES,
-               ignore: Iterable[str] = ()) -> Redaction:
+               ignore: Iterable[str] = (), phone_regions: Iterable[str] = DEFAULT_PHONE_REGIONS) -> Redaction:
     """Replace every detected value (:func:`detect_pii`) by a placeholder such as ``<EMAIL_1>``.
 
     Every occurrence of a detected value is replaced, not only the detected one, and the same value
@@ -182,13 +438,14 @@ def redact_pii(text: str, account_id_pattern: str = DEFAULT_ACCOUNT_ID_PATTERN, 
     ``notebooks/05_routing_and_fallbacks.ipynb``.
     """
     types = tuple(types)
+    phone_regions = tuple(phone_regions)
     original = text or ""
     current = original
     mapping: list[tuple[str, str, str]] = []
     passes: list[int] = []
     counters = {k: 0 for k in PLACEHOLDER_PREFIX}
     for n_pass in range(MAX_PASSES):
-        spans = detect_pii(current, account_id_pattern, types, ignore)
+        spans = detect_pii(current, account_id_pattern, types, ignore, phone_regions)
         if not spans:
             break
         values: dict[str, str] = {}
@@ -207,10 +464,10 @@ def redact_pii(text: str, account_id_pattern: str = DEFAULT_ACCOUNT_ID_PATTERN, 
         alternation = "|".join(re.escape(v) for v in sorted(lookup, key=len, reverse=True))
         current = re.sub(alternation, lambda m: lookup[m.group(0)], current)
     else:
-        if detect_pii(current, account_id_pattern, types, ignore):
+        if detect_pii(current, account_id_pattern, types, ignore, phone_regions):
             raise WorkbenchError(Problem("<text>", "redaction", f"personal data remains after {MAX_PASSES} passes",
                                          "check the account_id_pattern: it must not match the placeholders"))
-    return Redaction(current, tuple(mapping), tuple(detect_pii(original, account_id_pattern, types, ignore)),
+    return Redaction(current, tuple(mapping), tuple(detect_pii(original, account_id_pattern, types, ignore, phone_regions)),
                      tuple(passes))
 
 
@@ -323,3 +580,191 @@ def pii_detection_scores(cases, config: PiiConfig | None = None) -> pd.DataFrame
         rows.append({"type": kind, "gold": g, "detected": d, "true_positives": tp,
                      "precision": tp / d if d else float("nan"), "recall": tp / g if g else float("nan")})
     return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------------
+# a labelled set of strings: precision, recall and residue per kind
+# --------------------------------------------------------------------------------------------
+
+NOT_PII = "none"  # the kind of a look-alike: a string with no personal data in it
+MIN_PRECISION = 0.95
+MIN_RECALL = 0.95
+PII_SET_COLUMNS = ("id", "text", "kind", "value")
+
+
+@dataclass(frozen=True)
+class LabelledText:
+    """One string of a labelled set: its ``id``, the ``text``, and ``items``, the personal data in it
+    as ``(kind, value)`` pairs (empty for a look-alike). Introduced in ``05_routing_and_fallbacks.ipynb``."""
+
+    id: str
+    text: str
+    items: tuple[tuple[str, str], ...] = ()
+
+
+def default_pii_set_path():
+    """The labelled set shipped with the project: ``data/pii/labelled_set.csv``."""
+    from .catalog import project_dir
+    return project_dir() / "data" / "pii" / "labelled_set.csv"
+
+
+def load_pii_set(path=None) -> tuple[LabelledText, ...]:
+    """Read a labelled set (CSV with columns ``id, text, kind, value``; leading ``#`` lines are
+    comments; a string with several items repeats its id on the next rows with an empty text; a
+    look-alike has kind ``none`` and no value). Every problem is listed with its line and the fix.
+    Default: :func:`default_pii_set_path`. Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
+    import csv
+    from pathlib import Path
+
+    path = Path(path) if path is not None else default_pii_set_path()
+    shown = str(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    except FileNotFoundError:
+        raise WorkbenchError(Problem(shown, "file", "not found", "pass a CSV with columns id,text,kind,value "
+                                     "(e.g. data/pii/labelled_set.csv)")) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise WorkbenchError(Problem(shown, "file", f"cannot be read: {e}", "save it as UTF-8 text")) from None
+    skipped = 0
+    while skipped < len(lines) and (lines[skipped].startswith("#") or not lines[skipped].strip()):
+        skipped += 1
+    reader = csv.reader(lines[skipped:])
+    header = next(reader, None)
+    problems: list[Problem] = []
+    if header is None or [h.strip() for h in header] != list(PII_SET_COLUMNS):
+        raise WorkbenchError(Problem(shown, f"line {skipped + 1}", f"the columns are {header}",
+                                     "start the table with the line: id,text,kind,value"))
+    kinds = (*PII_TYPES, NOT_PII)
+    texts: dict[str, str] = {}
+    items: dict[str, list[tuple[str, str]]] = {}
+    for row in reader:
+        where = f"line {skipped + reader.line_num}"
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(PII_SET_COLUMNS):
+            problems.append(Problem(shown, where, f"{len(row)} cells instead of 4", "quote a text that holds commas"))
+            continue
+        rid, text, kind, value = (c if i == 1 or i == 3 else c.strip() for i, c in enumerate(row))
+        if not rid:
+            problems.append(Problem(shown, where, "the id is empty", "give every row the id of its string"))
+            continue
+        if kind not in kinds:
+            problems.append(Problem(shown, where, f"unknown kind {kind!r}", did_you_mean(kind, kinds)))
+            continue
+        if rid in texts and text and text != texts[rid]:
+            problems.append(Problem(shown, where, f"id {rid!r} is used for two different texts",
+                                    "give each string its own id; leave text empty on an id's later rows"))
+            continue
+        if rid not in texts:
+            if not text:
+                problems.append(Problem(shown, where, "the text is empty", "write the string on the id's first row"))
+                continue
+            texts[rid], items[rid] = text, []
+        if kind == NOT_PII:
+            if value or items[rid]:
+                problems.append(Problem(shown, where, "a look-alike (kind none) has a value or other items",
+                                        "leave value empty, or give the row the kind of personal data it holds"))
+            continue
+        if not value or value not in texts[rid]:
+            problems.append(Problem(shown, where, f"the value {value!r} does not occur in the text",
+                                    "copy the exact characters of the item from the text"))
+            continue
+        items[rid].append((kind, value))
+    if problems:
+        raise WorkbenchError(problems)
+    if not texts:
+        raise WorkbenchError(Problem(shown, "file", "has no rows", "add rows below the line id,text,kind,value"))
+    return tuple(LabelledText(rid, texts[rid], tuple(items[rid])) for rid in texts)
+
+
+def _covered(start: int, end: int, spans: Iterable[tuple[int, int]]) -> set[int]:
+    return {i for s, e in spans for i in range(max(s, start), min(e, end))}
+
+
+def pii_labelled_table(cases: Iterable[LabelledText], config: PiiConfig | None = None) -> pd.DataFrame:
+    """Per string of a labelled set: ``id``, ``kinds`` expected, ``gold`` and ``detected`` span counts,
+    ``true_positives`` (type, start and end equal), the items ``missed`` and the ``false_alarms``, and
+    ``residue_chars``: characters (not counting spaces) of a found item that no detection covers, so
+    they stay in the redacted text (``020 7946 0958`` detected as ``020 7946`` leaves 4). Pure.
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
+    cfg = config or PiiConfig()
+    rows = []
+    for c in cases:
+        gold = {(s.type, s.start, s.end): s.text for s in gold_spans(c.text, [PiiSpan(k, 0, 0, v) for k, v in c.items])}
+        found = {(s.type, s.start, s.end): s.text for s in
+                 detect_pii(c.text, cfg.account_id_pattern, cfg.types, cfg.public_contacts, cfg.phone_regions)}
+        tp = gold.keys() & found.keys()
+        spans = [(s, e) for _, s, e in found]
+        residue = {k: 0 for k in gold}
+        for k in gold:
+            _, s, e = k
+            covered = _covered(s, e, spans)
+            if covered:  # a found item: what of it is left in the text?
+                residue[k] = sum(1 for i in range(s, e) if i not in covered and not c.text[i].isspace())
+        rows.append({"id": c.id, "kinds": ", ".join(dict.fromkeys(k for k, _ in c.items)) or NOT_PII,
+                     "gold": len(gold), "detected": len(found), "true_positives": len(tp),
+                     "residue_chars": sum(residue.values()),
+                     "missed": "; ".join(f"{k[0]}:{gold[k]}" for k in sorted(gold.keys() - tp, key=lambda k: k[1])),
+                     "false_alarms": "; ".join(f"{k[0]}:{found[k]}" for k in sorted(found.keys() - tp, key=lambda k: k[1])),
+                     "_gold": gold, "_found": found, "_residue": residue})
+    return pd.DataFrame(rows)
+
+
+def pii_labelled_scores(cases: Iterable[LabelledText], config: PiiConfig | None = None,
+                        min_precision: float = MIN_PRECISION, min_recall: float = MIN_RECALL) -> pd.DataFrame:
+    """Precision, recall and residue per kind of personal data on a labelled set, and the goals.
+
+    One row per kind in the set or detected (in :data:`PII_TYPES` order), then ``look-alikes``
+    (strings of kind ``none``: ``detected`` counts the false alarms in them) and ``all``. Columns:
+    ``kind``, ``strings`` (strings holding the kind), ``gold``, ``detected``, ``true_positives``,
+    ``precision`` = true positives / detected, ``recall`` = true positives / gold, ``residue_chars``
+    (see :func:`pii_labelled_table`) and ``goal_met``: ``yes`` when precision >= ``min_precision``,
+    recall >= ``min_recall`` and residue is 0, ``no`` otherwise, ``n/a`` for the summary rows. Pure.
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``.
+    """
+    cases = list(cases)
+    per = pii_labelled_table(cases, config)
+    kinds_here = {k for c in cases for k, _ in c.items} | {k[0] for f in per["_found"] for k in f}
+    rows = []
+
+    def row(name, pick, strings):
+        g = d = tp = res = 0
+        for gold, found, residue in zip(per["_gold"], per["_found"], per["_residue"]):
+            gk = {k for k in gold if pick(k)}
+            fk = {k for k in found if pick(k)}
+            g, d, tp = g + len(gk), d + len(fk), tp + len(gk & fk)
+            res += sum(v for k, v in residue.items() if pick(k))
+        p = tp / d if d else float("nan")
+        r = tp / g if g else float("nan")
+        return {"kind": name, "strings": strings, "gold": g, "detected": d, "true_positives": tp,
+                "precision": p, "recall": r, "residue_chars": res}
+
+    for kind in PII_TYPES:
+        if kind in kinds_here:
+            out = row(kind, lambda k, kind=kind: k[0] == kind, sum(any(k == kind for k, _ in c.items) for c in cases))
+            ok = (out["precision"] >= min_precision and out["recall"] >= min_recall and out["residue_chars"] == 0)
+            rows.append({**out, "goal_met": "yes" if ok else "no"})
+    lookalike = [not c.items for c in cases]
+    n_alarm = int(sum(d for d, la in zip(per["detected"], lookalike) if la))
+    rows.append({"kind": "look-alikes", "strings": sum(lookalike), "gold": 0, "detected": n_alarm, "true_positives": 0,
+                 "precision": float("nan"), "recall": float("nan"), "residue_chars": 0, "goal_met": "n/a"})
+    rows.append({**row("all", lambda k: True, len(cases)), "goal_met": "n/a"})
+    return pd.DataFrame(rows)
+
+
+def pii_goals_missed(scores: pd.DataFrame) -> list[str]:
+    """What :func:`pii_labelled_scores` says is short of the goals, one sentence per kind (empty when
+    every kind meets them). Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
+    out = []
+    for r in scores.itertuples():
+        if r.goal_met != "no":
+            continue
+        why = []
+        if not r.precision >= MIN_PRECISION:
+            why.append(f"precision {r.precision:.3f}")
+        if not r.recall >= MIN_RECALL:
+            why.append(f"recall {r.recall:.3f}")
+        if r.residue_chars:
+            why.append(f"{r.residue_chars} characters of found items left in the text")
+        out.append(f"{r.kind}: " + ", ".join(why or ["below the goal"]))
+    return out
