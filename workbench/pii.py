@@ -76,18 +76,23 @@ _SSN_BEFORE = re.compile(r"(?:\bssn|\bsocial\s+security(?:\s+(?:number|no\.?|#))
 _DOB_BEFORE = re.compile(r"(?:\bdob|\bd\.o\.b\.?|\bdate\s+of\s+birth|\bbirth\s*date|\bbirthday|\bborn(?:\s+on)?|"
                          r"\bgeboren(?:\s+am)?|\bn[ée]e?\s+le)[^\w\n]{0,3}(?:(?:is|was|on)\s+)?[:#]?\s*$",
                          re.IGNORECASE)
+# English month names and abbreviations, and the French and German names that differ from them
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
-          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
-DATE_PATTERN = (r"(?<![\w./-])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})"
-                rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\.?,?\s+\d{{4}}|{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
+          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|"
+          r"septembre|octobre|novembre|d[ée]cembre|januar|februar|m[äa]rz|juni|juli|oktober|dezember)")
+DATE_PATTERN = (r"(?<![\w./-])(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})"
+                rf"|\d{{1,2}}(?:st|nd|rd|th|er)?\.?\s+(?:of\s+)?{_MONTH}\.?,?\s+\d{{4}}"
+                rf"|{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
                 r"(?![\w/-]|\.\d)")
 _DATE = re.compile(DATE_PATTERN, re.IGNORECASE)
 # 3-2-4 digits with single dashes or spaces; nine digits in a row only after an SSN label
-_SSN = re.compile(r"(?<![\w-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w-])")
+_SSN = re.compile(r"(?<![\w-])(\d{3})( ?- ?| )(\d{2})\2(\d{4})(?![\w-])")
 _SSN_RUN = re.compile(r"(?<![\w-])(\d{3})(\d{2})(\d{4})(?![\w-])")
 _IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
 _IPV6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
-_IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}")
+# home and office networks (RFC 1918, RFC 4193): an address there identifies no one outside it
+_LAN_NETWORKS = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"))
+_IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2} ?\d{2}")
 _IBAN_GROUP = re.compile(r"[ -]?[A-Za-z0-9]+")
 # a local number without area code (555-0142, +1 555-0142, (020) 555 1234): the evaluation checks' phone shape
 _LOCAL_PHONE = re.compile(r"(?<![\w-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)[ .-]?)?\d{3}[ .-]\d{4}(?![\w-])")
@@ -98,10 +103,10 @@ def _before(text: str, start: int, n: int = 48) -> str:
 
 
 def _run_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The run of digit groups (joined by single spaces or dashes) that holds ``text[start:end]``."""
-    while start > 1 and text[start - 1] in " -" and text[start - 2].isdigit() or start > 0 and text[start - 1].isdigit():
+    """The run of digit groups (joined by single spaces, dashes or dots) that holds ``text[start:end]``."""
+    while start > 1 and text[start - 1] in " -." and text[start - 2].isdigit() or start > 0 and text[start - 1].isdigit():
         start -= 1
-    while end < len(text) - 1 and text[end] in " -" and text[end + 1].isdigit() or end < len(text) and text[end].isdigit():
+    while end < len(text) - 1 and text[end] in " -." and text[end + 1].isdigit() or end < len(text) and text[end].isdigit():
         end += 1
     return start, end
 
@@ -155,7 +160,7 @@ def iban_valid(value: str) -> bool:
 
 
 def iban_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of IBANs: two letters and two digits, then letters and digits as one run or in
+    """Character spans of IBANs: two letters and two digits (``DE89``, ``DE 89``), then letters and digits as one run or in
     groups joined by single spaces or dashes; the longest run of whole groups that passes
     :func:`iban_valid` is taken. Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     text = text or ""
@@ -186,7 +191,7 @@ def ssn_valid(area: str, group: str, serial: str) -> bool:
 
 
 def ssn_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of US SSNs: ``AAA-GG-SSSS`` or ``AAA GG SSSS`` anywhere, nine digits in a row
+    """Character spans of US SSNs: ``AAA-GG-SSSS``, ``AAA - GG - SSSS`` or ``AAA GG SSSS`` anywhere, nine digits in a row
     only right after ``SSN`` or ``social security number``; the parts must pass :func:`ssn_valid`.
     Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     text = text or ""
@@ -197,8 +202,8 @@ def ssn_spans(text: str) -> list[tuple[int, int]]:
 
 
 def date_of_birth_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of dates (``1984-07-21``, ``21/07/1984``, ``21.07.1984``, ``July 21, 1984``,
-    ``21 July 1984``) right after ``DOB``, ``date of birth``, ``born (on)`` or ``birthday``: a date
+    """Character spans of dates (``1984-07-21``, ``1984/07/21``, ``21/07/1984``, ``21.07.1984``,
+    ``July 21, 1984``, ``21 July 1984``, ``21st of July 1984``, ``21 juillet 1984``, ``21. Juli 1984``) right after ``DOB``, ``date of birth``, ``born (on)`` or ``birthday``: a date
     alone is not personal data. Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     text = text or ""
     return [m.span() for m in _DATE.finditer(text) if _DOB_BEFORE.search(_before(text, m.start()))]
@@ -206,8 +211,8 @@ def date_of_birth_spans(text: str) -> list[tuple[int, int]]:
 
 def ip_address_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of IPv4 and IPv6 addresses that :mod:`ipaddress` accepts, except loopback,
-    unspecified, reserved and multicast addresses (``127.0.0.1``, ``::1``, ``0.0.0.0``, the netmask
-    ``255.255.255.0``), which point at no one.
+    unspecified, reserved, multicast, link-local and private-network addresses (``127.0.0.1``,
+    ``0.0.0.0``, the netmask ``255.255.255.0``, ``192.168.0.10``), which point at no one outside a LAN.
     Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     text = text or ""
     out = []
@@ -217,7 +222,8 @@ def ip_address_spans(text: str) -> list[tuple[int, int]]:
                 ip = ipaddress.ip_address(m.group(0))
             except ValueError:
                 continue
-            if not (ip.is_loopback or ip.is_unspecified or ip.is_reserved or ip.is_multicast):
+            if not (ip.is_loopback or ip.is_unspecified or ip.is_reserved or ip.is_multicast or ip.is_link_local
+                    or any(ip in net for net in _LAN_NETWORKS if net.version == ip.version)):
                 out.append(m.span())
     return sorted(out)
 
@@ -263,24 +269,26 @@ def _not_a_phone(text: str, s: int, e: int) -> bool:
     digits = sum(ch.isdigit() for ch in value)
     run_start = _run_bounds(text, s, e)[0]
     return ((s > 0 and text[s - 1].isalnum()) or (e < len(text) and text[e].isalnum())   # glued to a word
+            or (s > 1 and text[s - 1] in "-_/" and text[s - 2].isalnum())                  # INV-2026-0001
+            or (e < len(text) - 1 and text[e] in "-_/" and text[e + 1].isalnum())
             or digits < 7
             or _DATE.fullmatch(value) is not None
-            or value.count(".") > 2                                                     # a version: 131.0.6778.86
+            or (value.count(".") > 2 and not value.startswith("+"))                     # a version: 131.0.6778.86
             or re.fullmatch(r"\d{3}-\d{2}-\d{4}", value) is not None                     # SSN-shaped
             or run_start < s)                                                           # the tail of a longer number
 
 
 _SEPARATORS = "-_ ./"
-_LENIENT_SEPARATOR = r"[-_./:#\s]{0,2}"
+_LENIENT_SEPARATOR = r"[ \t]*[-_./:#]{0,2}[ \t]*"
 
 
 @lru_cache(maxsize=64)
 def account_id_regex(pattern: str = DEFAULT_ACCOUNT_ID_PATTERN) -> re.Pattern:
     r"""The scenario's account-ID pattern, read leniently: any case, and each literal separator
     (``-``, ``_``, space, ``/``, ``\.``) outside a character class matches up to two of ``- _ . / : #``
-    or whitespace, or none; the match must not touch a letter or digit on either side. So
+    with spaces or tabs around them, or nothing; the match must not touch a letter or digit on either side. So
     ``ACCT-\d{6}`` finds ``ACCT-123456``, ``acct-123456``, ``ACCT 551234``, ``acct_123456``,
-    ``ACCT: 551234`` and ``ACCT123456``, but not ``ACCT-1234567``.
+    ``ACCT: 551234``, ``ACCT - 551234`` and ``ACCT123456``, but not ``ACCT-1234567``.
     Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     out, i, in_class = [], 0, False
     while i < len(pattern):
@@ -490,7 +498,7 @@ def restore_pii(text: str, redaction: Redaction) -> str:
 
 def pii_config(scenario=None, data: dict | None = None, file: str | None = None,
                public_contacts: Iterable[str] = ()) -> PiiConfig:
-    """The scenario's ``pii:`` block (``account_id_pattern``, ``types``, ``public_contacts``) checked
+    """The scenario's ``pii:`` block (``account_id_pattern``, ``types``, ``public_contacts``, ``phone_regions``) checked
     with key paths and did-you-mean hints (:mod:`workbench.scenario`'s validator); defaults when the
     block is absent. ``public_contacts`` adds addresses that are not personal (e.g. the help
     center's, :func:`workbench.evals.checks.public_contacts`). Introduced in ``05_routing_and_fallbacks.ipynb``.
@@ -501,7 +509,8 @@ def pii_config(scenario=None, data: dict | None = None, file: str | None = None,
     file = file or getattr(scenario, "path", "<memory>")
     spec = {"account_id_pattern": F("str", doc="a regular expression for your account IDs, e.g. 'ACCT-\\d{6}'"),
             "types": F("list[str]", choices=PII_TYPES, doc="which kinds of personal data to detect"),
-            "public_contacts": F("list[str]", doc="the company's own published addresses: not personal data")}
+            "public_contacts": F("list[str]", doc="the company's own published addresses: not personal data"),
+            "phone_regions": F("list[str]", doc="regions whose national phone formats are read, e.g. [US, GB, DE, FR]")}
     problems: list[Problem] = []
     d = _check_mapping(raw, spec, "pii", file, problems) if isinstance(raw, dict) else {}
     if not isinstance(raw, dict):
@@ -516,11 +525,33 @@ def pii_config(scenario=None, data: dict | None = None, file: str | None = None,
         problems.append(Problem(file, "pii.account_id_pattern", f"not a valid regular expression: {e}",
                                 "quote the pattern in single quotes and escape special characters, e.g. 'ACCT-\\d{6}'",
                                 value=pattern))
+    regions = _phone_regions(d.get("phone_regions"), file, problems)
     if problems:
         raise WorkbenchError(problems)
-    return PiiConfig(account_id_pattern=pattern, types=tuple(d.get("types") or PII_TYPES),
+    return PiiConfig(account_id_pattern=pattern, types=tuple(d.get("types") or PII_TYPES), phone_regions=regions,
                      public_contacts=frozenset(str(v).lower() for v in [*(d.get("public_contacts") or ()),
                                                                         *public_contacts]))
+
+
+def _phone_regions(raw, file: str, problems: list[Problem]) -> tuple[str, ...]:
+    """The ``phone_regions`` list as upper-case region codes phonenumbers knows; problems listed."""
+    if raw is None:
+        return DEFAULT_PHONE_REGIONS
+    import phonenumbers
+
+    out = []
+    for i, code in enumerate(raw):
+        c = str(code).strip().upper()
+        if c not in phonenumbers.SUPPORTED_REGIONS:
+            hint = {"UK": "GB", "EN": "GB", "EU": "DE, FR, ..."}.get(c, "US, GB, DE or FR")
+            problems.append(Problem(file, f"pii.phone_regions[{i}]", "not a region phone numbers are known for",
+                                    f"use ISO 3166 two-letter codes, e.g. {hint}", value=code))
+        else:
+            out.append(c)
+    if not raw:
+        problems.append(Problem(file, "pii.phone_regions", "is empty",
+                                "list at least one region (e.g. [US, GB, DE, FR]) or remove the key for those defaults"))
+    return tuple(dict.fromkeys(out))
 
 
 # --------------------------------------------------------------------------------------------
