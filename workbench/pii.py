@@ -583,7 +583,7 @@ def pii_detection_table(cases, config: PiiConfig | None = None) -> pd.DataFrame:
     for c in cases:
         gold = {(s.type, s.start, s.end): s.text for s in gold_spans(c.input, c.expected.pii)}
         found = {(s.type, s.start, s.end): s.text for s in
-                 detect_pii(c.input, cfg.account_id_pattern, cfg.types, cfg.public_contacts)}
+                 detect_pii(c.input, cfg.account_id_pattern, cfg.types, cfg.public_contacts, cfg.phone_regions)}
         tp = gold.keys() & found.keys()
         rows.append({"case_id": c.id, "gold": len(gold), "detected": len(found), "true_positives": len(tp),
                      "missed": "; ".join(f"{k[0]}:{gold[k]}" for k in sorted(gold.keys() - tp, key=lambda k: k[1])),
@@ -596,8 +596,8 @@ def pii_detection_scores(cases, config: PiiConfig | None = None) -> pd.DataFrame
     """Span-level precision and recall of :func:`detect_pii` on annotated cases, per type and overall.
 
     precision = true positives / detected spans; recall = true positives / gold spans (a type with
-    no detection has NaN precision). Columns: ``type``, ``gold``, ``detected``, ``true_positives``,
-    ``precision``, ``recall``. Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``.
+    no detection has NaN precision; a type neither annotated nor detected has no row). Columns:
+    ``type``, ``gold``, ``detected``, ``true_positives``, ``precision``, ``recall``. Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``.
     """
     per_case = pii_detection_table(cases, config)
     rows = []
@@ -608,6 +608,8 @@ def pii_detection_scores(cases, config: PiiConfig | None = None) -> pd.DataFrame
             gk = {k for k in gold if pick(k)}
             fk = {k for k in found if pick(k)}
             g, d, tp = g + len(gk), d + len(fk), tp + len(gk & fk)
+        if kind != "all" and not g and not d:
+            continue  # a kind neither annotated nor detected in these cases
         rows.append({"type": kind, "gold": g, "detected": d, "true_positives": tp,
                      "precision": tp / d if d else float("nan"), "recall": tp / g if g else float("nan")})
     return pd.DataFrame(rows)
