@@ -288,3 +288,13 @@ def test_pii_report_exits_1_when_a_kind_misses_the_goal(tmp_path, capsys):
 def test_pii_report_bad_set_is_a_readable_error(tmp_path, capsys):
     assert main(["pii-report", "--set", str(tmp_path / "missing.csv")]) == 2
     assert "not found" in capsys.readouterr().err
+
+
+def test_an_account_id_in_another_spelling_is_still_the_senders_own():
+    from workbench.pii import account_id_key
+    from workbench.routing import Request, request_signals
+
+    assert account_id_key("acct-845201") == account_id_key("ACCT 845201") == account_id_key("ACCT-845201") == "ACCT845201"
+    own = {"account_id": "ACCT-845201"}
+    assert request_signals(Request("my account is acct-845201", customer=own)).foreign_accounts == ()
+    assert request_signals(Request("close ACCT 845202 too", customer=own)).foreign_accounts == ("ACCT 845202",)

@@ -320,6 +320,13 @@ def account_id_regex(pattern: str = DEFAULT_ACCOUNT_ID_PATTERN) -> re.Pattern:
     return re.compile(rf"(?<![A-Za-z0-9])(?:{''.join(out)})(?![A-Za-z0-9])", re.IGNORECASE)
 
 
+def account_id_key(value: str) -> str:
+    """An account ID as one spelling: upper case, separators removed (``acct-845201``, ``ACCT 845201``
+    and ``ACCT-845201`` all give ``ACCT845201``), to tell whether two spellings are one account.
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
+    return re.sub(r"[-_./:#\s]", "", str(value or "")).upper()
+
+
 @dataclass(frozen=True)
 class PiiSpan:
     """One piece of personal data: its ``type`` (one of :data:`PII_TYPES`), character offsets

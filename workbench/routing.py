@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import Problem, WorkbenchError, did_you_mean, fail
-from .pii import PII_TYPES, PiiConfig, PiiSpan, Redaction, detect_pii, pii_config, redact_pii
+from .pii import PII_TYPES, PiiConfig, PiiSpan, Redaction, account_id_key, detect_pii, pii_config, redact_pii
 
 GOLDEN_ROUTES = ("cheap", "strong", "private", "human")
 TASKS = ("classify", "answer", "draft", "extract")
@@ -507,9 +507,9 @@ def request_signals(request: Request, config: RouterConfig | None = None) -> Sig
     """Compute the :class:`Signals` of a request (PII with the config's account-ID pattern).
     Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     cfg = config.pii if config is not None else PiiConfig()
-    spans = tuple(detect_pii(request.text, cfg.account_id_pattern, cfg.types, cfg.public_contacts))
-    own = str((request.customer or {}).get("account_id") or "")
-    foreign = tuple(dict.fromkeys(s.text for s in spans if s.type == "account_id" and own and s.text != own))
+    spans = tuple(detect_pii(request.text, cfg.account_id_pattern, cfg.types, cfg.public_contacts, cfg.phone_regions))
+    own = account_id_key((request.customer or {}).get("account_id"))
+    foreign = tuple(dict.fromkeys(s.text for s in spans if s.type == "account_id" and own and account_id_key(s.text) != own))
     where = inj = None
     hit = detect_injection(request.text)
     if hit:
@@ -642,7 +642,8 @@ def prepare_request(text: str, decision: Decision, config: RouterConfig) -> tupl
                    "hand the request to the support queue instead")
     if not decision.redact_pii:
         return text, None
-    red = redact_pii(text, config.pii.account_id_pattern, config.pii.types, config.pii.public_contacts)
+    red = redact_pii(text, config.pii.account_id_pattern, config.pii.types, config.pii.public_contacts,
+                     config.pii.phone_regions)
     return red.text, red
 
 
