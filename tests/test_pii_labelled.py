@@ -165,6 +165,13 @@ def test_dates_of_birth_need_a_birth_word_and_ip_addresses_a_public_address():
     assert kinds("router 192.168.0.1, localhost 127.0.0.1, mask 255.255.255.0") == []
 
 
+@pytest.mark.parametrize("date", ["1984-07-21", "1984/07/21", "21/07/1984", "21.07.1984", "July 21, 1984",
+                                  "21 July 1984", "21st of July 1984", "21 juillet 1984", "21. Juli 1984"])
+def test_every_date_format_the_docstring_names_is_a_date_of_birth_after_dob(date):
+    assert kinds(f"DOB: {date}") == [("date_of_birth", date)]
+    assert kinds(f"renewal {date}") == []
+
+
 def test_phone_regions_decide_which_national_formats_are_read():
     # a German national number: found with DE in the regions, not with US alone
     assert kinds("Rückruf unter 030 23125 789") == [("phone", "030 23125 789")]

@@ -203,7 +203,8 @@ def ssn_spans(text: str) -> list[tuple[int, int]]:
 
 def date_of_birth_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of dates (``1984-07-21``, ``1984/07/21``, ``21/07/1984``, ``21.07.1984``,
-    ``July 21, 1984``, ``21 July 1984``, ``21st of July 1984``, ``21 juillet 1984``, ``21. Juli 1984``) right after ``DOB``, ``date of birth``, ``born (on)`` or ``birthday``: a date
+    ``July 21, 1984``, ``21 July 1984``, ``21st of July 1984``, ``21 juillet 1984``, ``21. Juli 1984``)
+    right after ``DOB``, ``date of birth``, ``born (on)`` or ``birthday``: a date
     alone is not personal data. Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     text = text or ""
     return [m.span() for m in _DATE.finditer(text) if _DOB_BEFORE.search(_before(text, m.start()))]
@@ -604,7 +605,8 @@ def pii_detection_scores(cases, config: PiiConfig | None = None) -> pd.DataFrame
 
     precision = true positives / detected spans; recall = true positives / gold spans (a type with
     no detection has NaN precision; a type neither annotated nor detected has no row). Columns:
-    ``type``, ``gold``, ``detected``, ``true_positives``, ``precision``, ``recall``. Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``.
+    ``type``, ``gold``, ``detected``, ``true_positives``, ``precision``, ``recall``.
+    Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``.
     """
     per_case = pii_detection_table(cases, config)
     rows = []
