@@ -95,6 +95,7 @@ _LAN_NETWORKS = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.
 _IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2} ?\d{2}")
 _IBAN_GROUP = re.compile(r"[ -]?[A-Za-z0-9]+")
 # a local number without area code (555-0142, +1 555-0142, (020) 555 1234): the evaluation checks' phone shape
+_INTL_RUN = re.compile(r"(?<![\w+])\+\d+(?:[ .-]\d+)+")
 _LOCAL_PHONE = re.compile(r"(?<![\w-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)[ .-]?)?\d{3}[ .-]\d{4}(?![\w-])")
 
 
@@ -124,12 +125,13 @@ def card_spans(text: str) -> list[tuple[int, int]]:
     run or as groups joined by single spaces or dashes. Inside a longer run of groups the longest
     valid window of whole groups is taken, left to right (a card followed by another number is
     still a card); an ungrouped run must be a card as a whole, or a long reference number would
-    hide a Luhn-valid window by chance; a run glued to a letter (``DE89 3704 ...``) is part of a code.
+    hide a Luhn-valid window by chance; a run glued to a letter (``DE89 3704 ...``) is part of a code,
+    one after ``+`` a phone number.
     Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``."""
     out = []
     for run in DIGIT_RUN.finditer(text or ""):
-        if run.start() > 0 and text[run.start() - 1].isalpha():
-            continue  # part of a code that starts with letters (an IBAN, a SKU), not a card
+        if run.start() > 0 and (text[run.start() - 1].isalpha() or text[run.start() - 1] == "+"):
+            continue  # part of a code that starts with letters (an IBAN, a SKU) or a +country phone number
         groups = [(run.start() + g.start(), run.start() + g.end()) for g in re.finditer(r"\d+", run.group(0))]
         i = 0
         while i < len(groups):
@@ -236,7 +238,8 @@ def phone_spans(text: str, regions: Iterable[str] = DEFAULT_PHONE_REGIONS) -> li
     ``regions`` (national formats such as ``020 7946 0958``; any ``+country`` number): kept when the
     number is valid for its country, or written with ``+``, or right after a phone word (``call``,
     ``mobile``, ``tel`` ...), which takes in numbers from the ranges reserved for fiction. A local
-    number without area code (``555-0142``) is a candidate too. Digits alone (no ``+``, space or dash)
+    number without area code (``555-0142``) is a candidate too, and so is the longest valid run of whole
+    groups from a ``+`` (``+44 20 7946 0958`` in ``+44 20 7946 0958 2``). Digits alone (no ``+``, space or dash)
     must be valid and at least 10 long, or follow a phone word. Never a phone number: a date, a number
     glued to a letter or digit (``com555 1234``), fewer than 7 digits, a dotted version, an SSN shape,
     or the tail of a longer run of digit groups (``5678 9012 3456`` in ``1234 5678 9012 3456``).
@@ -256,6 +259,16 @@ def phone_spans(text: str, regions: Iterable[str] = DEFAULT_PHONE_REGIONS) -> li
             if valid or m.raw_string.startswith("+") or said:
                 cands.add((m.start, m.end))
     cands.update(m.span() for m in _LOCAL_PHONE.finditer(text))
+    for m in _INTL_RUN.finditer(text):  # '+44 20 7946 0958 2': the longest run of whole groups that is valid
+        ends = [g.end() for g in re.finditer(r"\d+", m.group(0))][1:]
+        for end in reversed(ends):
+            try:
+                number = phonenumbers.parse(text[m.start():m.start() + end], None)
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(number):
+                cands.add((m.start(), m.start() + end))
+                break
     out: list[tuple[int, int]] = []
     for s, e in sorted(cands, key=lambda se: (se[0] - se[1], se[0])):
         if _not_a_phone(text, s, e) or any(s < e2 and s2 < e for s2, e2 in out):
