@@ -95,7 +95,7 @@ _LAN_NETWORKS = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.
 _IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2} ?\d{2}")
 _IBAN_GROUP = re.compile(r"[ -]?[A-Za-z0-9]+")
 # a local number without area code (555-0142, +1 555-0142, (020) 555 1234): the evaluation checks' phone shape
-_INTL_RUN = re.compile(r"(?<![\w+])\+\d+(?:[ .-]\d+)+")
+_GROUP_RUN = re.compile(r"(?<![\w+])\+?\d+(?:[ .-]\d+)+")
 _LOCAL_PHONE = re.compile(r"(?<![\w-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)[ .-]?)?\d{3}[ .-]\d{4}(?![\w-])")
 
 
@@ -238,11 +238,12 @@ def phone_spans(text: str, regions: Iterable[str] = DEFAULT_PHONE_REGIONS) -> li
     ``regions`` (national formats such as ``020 7946 0958``; any ``+country`` number): kept when the
     number is valid for its country, or written with ``+``, or right after a phone word (``call``,
     ``mobile``, ``tel`` ...), which takes in numbers from the ranges reserved for fiction. A local
-    number without area code (``555-0142``) is a candidate too, and so is the longest valid run of whole
-    groups from a ``+`` (``+44 20 7946 0958`` in ``+44 20 7946 0958 2``). Digits alone (no ``+``, space or dash)
-    must be valid and at least 10 long, or follow a phone word. Never a phone number: a date, a number
-    glued to a letter or digit (``com555 1234``), fewer than 7 digits, a dotted version, an SSN shape,
-    or the tail of a longer run of digit groups (``5678 9012 3456`` in ``1234 5678 9012 3456``).
+    number without area code (``555-0142``) is a candidate too, and so is the longest valid head of a
+    run of digit groups (``020 7946 0958`` in ``020 7946 0958 2``). Digits alone (no ``+``, space or dash)
+    must be valid and at least 10 long, or follow a phone word. Never a phone number: a date (or what
+    starts with one), a number glued to a letter or digit (``com555 1234``), fewer than 7 digits, a
+    dotted version, an SSN shape, or the tail of a longer run of digit groups (``5678 9012 3456`` in
+    ``1234 5678 9012 3456``).
     Introduced in ``notebooks/05_routing_and_fallbacks.ipynb``.
     """
     text = text or ""
@@ -259,15 +260,20 @@ def phone_spans(text: str, regions: Iterable[str] = DEFAULT_PHONE_REGIONS) -> li
             if valid or m.raw_string.startswith("+") or said:
                 cands.add((m.start, m.end))
     cands.update(m.span() for m in _LOCAL_PHONE.finditer(text))
-    for m in _INTL_RUN.finditer(text):  # '+44 20 7946 0958 2': the longest run of whole groups that is valid
+    for m in _GROUP_RUN.finditer(text):  # '020 7946 0958 2': the longest head of whole groups that is valid
         ends = [g.end() for g in re.finditer(r"\d+", m.group(0))][1:]
+        found = False
         for end in reversed(ends):
-            try:
-                number = phonenumbers.parse(text[m.start():m.start() + end], None)
-            except phonenumbers.NumberParseException:
-                continue
-            if phonenumbers.is_valid_number(number):
-                cands.add((m.start(), m.start() + end))
+            for region in ((None,) if m.group(0).startswith("+") else regions):
+                try:
+                    number = phonenumbers.parse(text[m.start():m.start() + end], region)
+                except phonenumbers.NumberParseException:
+                    continue
+                if phonenumbers.is_valid_number(number):
+                    cands.add((m.start(), m.start() + end))
+                    found = True
+                    break
+            if found:
                 break
     out: list[tuple[int, int]] = []
     for s, e in sorted(cands, key=lambda se: (se[0] - se[1], se[0])):
@@ -286,7 +292,7 @@ def _not_a_phone(text: str, s: int, e: int) -> bool:
             or (s > 1 and text[s - 1] in "-_/" and text[s - 2].isalnum())                  # INV-2026-0001
             or (e < len(text) - 1 and text[e] in "-_/" and text[e + 1].isalnum())
             or digits < 7
-            or _DATE.fullmatch(value) is not None
+            or _DATE.match(value) is not None                                           # starts with a date
             or (value.count(".") > 2 and not value.startswith("+"))                     # a version: 131.0.6778.86
             or re.fullmatch(r"\d{3}-\d{2}-\d{4}", value) is not None                     # SSN-shaped
             or run_start < s)                                                           # the tail of a longer number
