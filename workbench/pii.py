@@ -269,7 +269,7 @@ def phone_spans(text: str, regions: Iterable[str] = DEFAULT_PHONE_REGIONS) -> li
                     number = phonenumbers.parse(text[m.start():m.start() + end], region)
                 except phonenumbers.NumberParseException:
                     continue
-                if phonenumbers.is_valid_number(number):
+                if phonenumbers.is_valid_number(number) and not _not_a_phone(text, m.start(), m.start() + end):
                     cands.add((m.start(), m.start() + end))
                     found = True
                     break
