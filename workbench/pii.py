@@ -264,6 +264,8 @@ def phone_spans(text: str, regions: Iterable[str] = DEFAULT_PHONE_REGIONS) -> li
         ends = [g.end() for g in re.finditer(r"\d+", m.group(0))][1:]
         found = False
         for end in reversed(ends):
+            if end < len(m.group(0)) and m.group(0)[end] in ".-":
+                continue  # a head must end at a space: '255.255.255' in '255.255.255.0' is not a number
             for region in ((None,) if m.group(0).startswith("+") else regions):
                 try:
                     number = phonenumbers.parse(text[m.start():m.start() + end], region)
