@@ -7,7 +7,7 @@ from workbench.evals import load_golden, make_candidate, run_eval
 from workbench.evals.checks import public_contacts
 from workbench.routing.availability import chains_table
 from workbench.routing.config import load_routing, routing_config
-from workbench.routing.pii import pii_detection_scores, pii_detection_table
+from workbench.routing.pii_eval import pii_detection_scores, pii_detection_table
 from workbench.routing.report import results_for_routes, routing_report
 from workbench.scenario.load import load_scenario
 from workbench.tables import to_json, to_text

@@ -155,7 +155,8 @@ def prepare_request(text: str, decision: Decision, config: RouterConfig) -> tupl
                    "hand the request to the support queue instead")
     if not decision.redact_pii:
         return text, None
-    red = redact_pii(text, config.pii.account_id_pattern, config.pii.types, config.pii.public_contacts)
+    red = redact_pii(text, config.pii.account_id_pattern, config.pii.types, config.pii.public_contacts,
+                     config.pii.phone_regions)
     return red.text, red
 
 

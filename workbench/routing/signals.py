@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from workbench.evals.adapters.rules import ADDRESSES_MODEL
 from workbench.routing.config import RouterConfig
-from workbench.routing.pii import PiiConfig, PiiSpan, detect_pii
+from workbench.routing.pii import PiiConfig, detect_pii
+from workbench.routing.pii_formats import PiiSpan, account_id_key
 
 # languages the stop-word heuristic knows (Latin script), then scripts that identify a language
 STOPWORDS = {
@@ -164,9 +165,9 @@ class Signals:
 def request_signals(request: Request, config: RouterConfig | None = None) -> Signals:
     """Compute the :class:`Signals` of a request (PII with the config's account-ID pattern)."""
     cfg = config.pii if config is not None else PiiConfig()
-    spans = tuple(detect_pii(request.text, cfg.account_id_pattern, cfg.types, cfg.public_contacts))
-    own = str((request.customer or {}).get("account_id") or "")
-    foreign = tuple(dict.fromkeys(s.text for s in spans if s.type == "account_id" and own and s.text != own))
+    spans = tuple(detect_pii(request.text, cfg.account_id_pattern, cfg.types, cfg.public_contacts, cfg.phone_regions))
+    own = account_id_key((request.customer or {}).get("account_id"))
+    foreign = tuple(dict.fromkeys(s.text for s in spans if s.type == "account_id" and own and account_id_key(s.text) != own))
     where = inj = None
     hit = detect_injection(request.text)
     if hit:
