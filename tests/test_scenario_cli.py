@@ -40,3 +40,16 @@ def test_a_typo_in_the_record_block_fails_when_the_scenario_loads(tmp_path, caps
     assert main(["scenario", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "record.statsu: unknown key" in err and "did you mean 'status'?" in err
+
+
+def test_typos_in_the_pii_and_routing_blocks_fail_when_the_scenario_loads(tmp_path, capsys):
+    from workbench.cli import main
+
+    text = open("data/scenarios/support_assistant.yaml").read()
+    assert "\n  phone_regions:" in text and "redact_pii: true" in text
+    bad = tmp_path / "typos.yaml"
+    bad.write_text(text.replace("\n  phone_regions:", "\n  phone_region:", 1).replace("redact_pii: true", "redact_pi: true", 1))
+    assert main(["scenario", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "pii.phone_region: unknown key" in err and "did you mean 'phone_regions'?" in err
+    assert "unknown key" in err and ".redact_pi" in err and "did you mean 'redact_pii'?" in err

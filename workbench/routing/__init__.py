@@ -8,9 +8,9 @@ reversible personal-data redaction (:mod:`.pii`). Taught in ``notebooks/05_routi
 from __future__ import annotations
 
 from workbench.routing.availability import independent_chain_availability, chain_members, with_component, served_shares, chain_availability, OutageSimulation, simulate_outages, fallback_expectations, chain_summary, chains_table, trap_curve
-from workbench.routing.config import GOLDEN_ROUTES, Route, Rule, Availability, Breaker, RouterConfig, routing_config, load_routing, routes_table, rules_table, DIFFICULTY_SIGNALS
+from workbench.routing.config import GOLDEN_ROUTES, Route, Rule, Availability, Breaker, RouterConfig, routing_config, load_routing, routes_table, rules_table
 from workbench.routing.fallback import FALLBACK_KINDS, STATES, CircuitBreaker, FallbackEvent, ChainExhausted, FallbackCandidate, endpoint_chain
-from workbench.routing.pii import PII_TYPES, PLACEHOLDER_PREFIX, DETECTION_ORDER, PiiConfig, detect_pii, Redaction, redact_pii, restore_pii, pii_config
+from workbench.routing.pii import PLACEHOLDER_PREFIX, DETECTION_ORDER, PiiConfig, detect_pii, Redaction, redact_pii, restore_pii, pii_config
 from workbench.routing.pii_eval import gold_spans, pii_detection_table, pii_detection_scores, NOT_PII, MIN_PRECISION, MIN_RECALL, PII_SET_COLUMNS, LabelledText, default_pii_set_path, load_pii_set, pii_labelled_table, pii_labelled_scores, pii_goals_missed
 from workbench.routing.pii_formats import DEFAULT_PHONE_REGIONS, MAX_PASSES, DIGIT_RUN, NOT_PII_LABELS, DATE_PATTERN, not_pii_context, card_spans, iban_valid, iban_spans, ssn_valid, ssn_spans, date_of_birth_spans, ip_address_spans, phone_spans, account_id_regex, account_id_key, PiiSpan, luhn_valid
 from workbench.routing.report import route_outcomes, route_shares, system_costs, system_p95_s, RoutingReport, routing_report, results_for_routes, traffic_mix_shares, routing_whatif, chain_expectations
@@ -39,7 +39,6 @@ __all__ = [
     "load_routing",
     "routes_table",
     "rules_table",
-    "DIFFICULTY_SIGNALS",
     "FALLBACK_KINDS",
     "STATES",
     "CircuitBreaker",
@@ -47,7 +46,6 @@ __all__ = [
     "ChainExhausted",
     "FallbackCandidate",
     "endpoint_chain",
-    "PII_TYPES",
     "PLACEHOLDER_PREFIX",
     "DETECTION_ORDER",
     "PiiConfig",

@@ -52,9 +52,10 @@ from workbench.routing.pii_formats import (
     phone_spans,
     ssn_spans,
 )
-from workbench.spec import F, _check_mapping
+from workbench.scenario.blocks import PII_SPEC
+from workbench.spec import _check_mapping
+from workbench.vocab import PII_TYPES
 
-PII_TYPES = ("email", "account_id", "phone", "card", "iban", "ssn", "ip_address", "date_of_birth")
 # placeholder prefixes; a placeholder is <PREFIX_n>
 PLACEHOLDER_PREFIX = {"email": "EMAIL", "account_id": "ACCOUNT_ID", "phone": "PHONE", "card": "CARD", "iban": "IBAN",
                       "ssn": "SSN", "ip_address": "IP", "date_of_birth": "DOB"}
@@ -252,10 +253,7 @@ def pii_config(scenario=None, data: dict | None = None, file: str | None = None,
 
     raw = data if data is not None else (getattr(scenario, "pii", None) or {})
     file = file or getattr(scenario, "path", "<memory>")
-    spec = {"account_id_pattern": F("str", doc="a regular expression for your account IDs, e.g. 'ACCT-\\d{6}'"),
-            "types": F("list[str]", choices=PII_TYPES, doc="which kinds of personal data to detect"),
-            "public_contacts": F("list[str]", doc="the company's own published addresses: not personal data"),
-            "phone_regions": F("list[str]", doc="regions whose national phone formats are read, e.g. [US, GB, DE, FR]")}
+    spec = PII_SPEC
     problems: list[Problem] = []
     d = _check_mapping(raw, spec, "pii", file, problems) if isinstance(raw, dict) else {}
     if not isinstance(raw, dict):

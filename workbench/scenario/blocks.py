@@ -7,6 +7,7 @@ the shape (keys, types, ranges, allowed words) is defined here, once.
 from __future__ import annotations
 
 from workbench.spec import F
+from workbench.vocab import DIFFICULTY_SIGNALS, PII_TYPES, TASKS
 
 STATUSES = ("proposed", "accepted", "superseded")
 REFLECTIONS = ("leaderboard_helped", "leaderboard_could_not_prove", "measure_before_launch", "revisit_when")
@@ -69,3 +70,58 @@ RECORD_SPEC = {
                                      "reflections": F("dict", sub=REFLECTIONS_SPEC)},
                         doc="a worked answer to compare yours with (shown by notebook 06; never copied into a record)"),
 }
+
+
+# the `pii:` block (workbench.routing.pii.pii_config builds a PiiConfig from it)
+PII_SPEC = {
+    "account_id_pattern": F("str", doc="a regular expression for your account IDs, e.g. 'ACCT-\\d{6}'"),
+    "types": F("list[str]", choices=PII_TYPES, doc="which kinds of personal data to detect"),
+    "public_contacts": F("list[str]", doc="the company's own published addresses: not personal data"),
+    "phone_regions": F("list[str]", doc="regions whose national phone formats are read, e.g. [US, GB, DE, FR]"),
+}
+
+# the `routing:` block (workbench.routing.config.routing_config builds a RouterConfig from it)
+WHEN_SPEC = {
+    "task": F("list[str]", choices=TASKS, doc="the request's task kind"),
+    "pii": F("bool", doc="personal data detected (true) or not (false)"),
+    "pii_types": F("list[str]", choices=PII_TYPES, doc="any of these kinds of personal data detected"),
+    "foreign_account": F("bool", doc="an account ID in the message that is not the signed-in sender's"),
+    "code": F("bool", doc="the message contains code, a stack trace or a command"),
+    "language": F("list[str]", doc="the detected language is one of these (ISO 639-1 codes)"),
+    "language_not": F("list[str]", doc="the detected language is known and not one of these"),
+    "min_chars": F("int", False, 0, 10_000_000, doc="the message has at least this many characters"),
+    "max_chars": F("int", False, 0, 10_000_000, doc="the message has at most this many characters"),
+    "intent": F("list[str]", doc="the classifier step's label is one of these"),
+    "keywords": F("list[str]", doc="any of these words or phrases (case-insensitive, whole words)"),
+    "pattern": F("str", doc="a regular expression that must match the message"),
+    "injection": F("bool", doc="instructions addressed to the model in the message or a retrieved article"),
+    "min_articles": F("int", False, 0, 1000, doc="at least this many retrieved articles"),
+    "difficulty": F("list[str]", choices=tuple(DIFFICULTY_SIGNALS), doc="any of these difficulty signals"),
+    "min_difficulty": F("int", False, 1, len(DIFFICULTY_SIGNALS), doc="at least this many difficulty signals"),
+}
+ROUTE_SPEC = {
+    "offering": F("str", doc="an offering_id from the catalog"),
+    "human": F("bool", doc="a person handles the request; no model"),
+    "redact_pii": F("bool", doc="replace personal data by placeholders before sending; restore it in the answer"),
+    "fallbacks": F("list[str]", doc="offering_ids tried in order on 429, 5xx or a timeout"),
+    "results": F("str", doc="an evaluation results file (python -m workbench eval ... --out FILE) for this route"),
+    "description": F("str"),
+}
+RULE_SPEC = {"name": F("str", True), "route": F("str", True, doc="a route name from routes:"),
+        "when": F("dict", True, sub=WHEN_SPEC, doc="conditions that must all hold"), "description": F("str")}
+AVAILABILITY_SPEC = {
+    "providers": F("map", doc="provider: availability of the whole provider, 0..1"),
+    "offerings": F("map", doc="offering_id: availability of that offering alone, 0..1"),
+    "default_provider": F("float", False, 0.5, 1, doc="provider availability when not listed"),
+    "default_offering": F("float", False, 0.5, 1, doc="offering availability when not listed"),
+    "timeout_s": F("float", False, 0.01, 600, doc="seconds before a hanging call is abandoned"),
+    "fast_fail_s": F("float", False, 0, 60, doc="seconds a fast failure (429, 5xx) takes"),
+    "hang_share": F("float", False, 0, 1, doc="share of failures that hang until the timeout"),
+    "source": F("str", doc="where the availability numbers come from"),
+}
+BREAKER_SPEC = {"failure_threshold": F("int", False, 1, 1000, doc="consecutive failures that open the circuit"),
+           "cooldown_s": F("float", False, 0, 86_400, doc="seconds before an open circuit lets one request try")}
+ROUTING_SPEC = {"description": F("str"), "routes": F("map", True, doc="route name: {offering: ..., ...}"),
+       "rules": F("list[dict]", True, sub=RULE_SPEC), "default": F("str", True, doc="the route when no rule fires"),
+       "steps": F("map", doc="task: scenario step whose volume and token mix price it"),
+       "availability": F("dict", sub=AVAILABILITY_SPEC), "circuit_breaker": F("dict", sub=BREAKER_SPEC)}

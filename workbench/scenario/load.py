@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from workbench.errors import Problem, WorkbenchError, did_you_mean, fail
-from workbench.scenario.blocks import RECORD_SPEC
+from workbench.scenario.blocks import PII_SPEC, RECORD_SPEC, ROUTE_SPEC, ROUTING_SPEC
 from workbench.spec import F, _check_mapping, _Loader, parse_yaml, read_yaml
 from workbench.util import data_dir
 from workbench.vocab import ACCESS_MODES
@@ -234,7 +234,7 @@ SCENARIO_SPEC = {
     "weights": F("dict", False, sub=WEIGHTS_SPEC),
     "quality_benchmark": F("str", False, doc="the scores.csv benchmark used as quality, e.g. lmarena_text_full"),
     "workflow": F("list[dict]", True, sub=STEP_SPEC),
-    "pii": F("map"), "routing": F("map"), "record": F("dict", sub=RECORD_SPEC),
+    "pii": F("dict", sub=PII_SPEC), "routing": F("dict", sub=ROUTING_SPEC), "record": F("dict", sub=RECORD_SPEC),
 }
 
 
@@ -314,6 +314,10 @@ def scenario_from_dict(data: Any, file: str = "<memory>") -> Scenario:
                    "start from data/scenarios/support_assistant.yaml")
     problems: list[Problem] = []
     d = _check_mapping(data, SCENARIO_SPEC, "", file, problems)
+    routes = (d.get("routing") or {}).get("routes") or {}
+    for name, body in routes.items():  # route bodies: the routing block's map values, checked here too
+        if isinstance(body, dict):
+            _check_mapping(body, ROUTE_SPEC, f"routing.routes.{name}", file, problems)
     steps = []
     names = set()
     for i, sd in enumerate(d.get("workflow") or []):
