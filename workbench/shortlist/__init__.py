@@ -27,7 +27,14 @@ from workbench.shortlist.leaderboards import (
     stale_speeds,
 )
 from workbench.shortlist.openness import openness_tradeoffs
-from workbench.shortlist.pool import Candidates, candidates, offering_latency_s, request_cost_at_3to1_usd, retirement
+from workbench.shortlist.pool import (
+    LATENCY_UNMEASURED,
+    Candidates,
+    candidates,
+    offering_latency_s,
+    request_cost_at_3to1_usd,
+    retirement,
+)
 from workbench.shortlist.ranking import (
     ShortlistResult,
     leaderboard_top_vs_pick,
@@ -39,6 +46,7 @@ from workbench.shortlist.ranking import (
 from workbench.shortlist.scoring import normalise, pareto_front, rank_stability, sample_weights, weighted_score
 
 __all__ = [
+    "LATENCY_UNMEASURED",
     "constraint_checks",
     "default_settings",
     "with_constraints",
