@@ -10,6 +10,7 @@ from __future__ import annotations
 from workbench.costs.breakeven import break_even_table
 from workbench.costs.latency import (
     derive_latency_spreads,
+    implied_reasoning_tokens,
     latency_sigmas,
     latency_table,
     load_latency_spreads,
@@ -63,6 +64,7 @@ __all__ = [
     "latency_sigmas",
     "typical_latency_s",
     "typical_ttft_s",
+    "implied_reasoning_tokens",
     "simulate_latency_s",
     "share_within",
     "step_latency_samples",

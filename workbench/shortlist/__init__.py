@@ -8,7 +8,7 @@ candidate (:mod:`.costs`). Taught in ``notebooks/02_shortlist_from_leaderboards.
 from __future__ import annotations
 
 from workbench.shortlist.constraints import constraint_checks, default_settings, with_constraints
-from workbench.shortlist.costs import candidate_costs, shortlisted_offerings
+from workbench.shortlist.costs import candidate_costs, reasoning_settings, shortlisted_offerings
 from workbench.shortlist.leaderboards import (
     CrossCheck,
     benchmark_namespace,
@@ -52,6 +52,7 @@ __all__ = [
     "with_constraints",
     "shortlisted_offerings",
     "candidate_costs",
+    "reasoning_settings",
     "is_quality_benchmark",
     "default_benchmarks",
     "benchmark_namespace",
