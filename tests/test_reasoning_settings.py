@@ -53,4 +53,5 @@ def test_settings_side_by_side_price_the_hidden_reasoning_but_do_not_add_it_to_t
     # per request 0.00198 / 0.00638 / 0.000198; per successful task those / 0.99
     assert t["usd_per_request"].tolist() == pytest.approx([0.00198, 0.00638, 0.000198])
     assert t["usd_per_success"].tolist() == pytest.approx([0.002, 0.00638 / 0.99, 0.0002])
+    assert t["usd_per_success_model"].tolist() == pytest.approx(t["usd_per_success"].tolist())  # no escalation here
     assert t.loc["p/m@high", "p95_s"] > t.loc["p/m@high", "typical_latency_s"]

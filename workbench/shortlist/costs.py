@@ -74,7 +74,7 @@ def candidate_costs(catalog, scenario, step: str | None = None, volume: float | 
 
 SETTING_COLUMNS = ("offering_id", "model_id", "reasoning_effort", "ttft_s", "output_tokens_per_s",
                    "implied_reasoning_tokens", "typical_latency_s", "p95_s", "meets_latency_target",
-                   "usd_per_request", "usd_per_success")
+                   "usd_per_request", "usd_per_success_model", "usd_per_success")
 
 
 def reasoning_settings(offers: pd.DataFrame, step, gpus: pd.DataFrame | None = None,
@@ -82,7 +82,8 @@ def reasoning_settings(offers: pd.DataFrame, step, gpus: pd.DataFrame | None = N
     """The given offerings on one step side by side: typical and p95 latency (seconds,
     :func:`workbench.costs.latency.latency_table`; a setting's TTFT already holds its hidden
     reasoning), USD per request and per successful task (:func:`workbench.costs.steps.step_costs`
-    with the step's reliability assumptions) with each row's reasoning tokens priced: the step's own
+    with the step's reliability assumptions; ``usd_per_success_model`` leaves out the escalation to a
+    person) with each row's reasoning tokens priced: the step's own
     ``reasoning`` tokens plus :func:`workbench.costs.latency.implied_reasoning_tokens` against the
     same model and provider's ``none`` row among ``offers`` (0 when there is none, e.g. a model
     without settings). Columns :data:`SETTING_COLUMNS`, in the order of ``offers``. Introduced in
@@ -105,5 +106,7 @@ def reasoning_settings(offers: pd.DataFrame, step, gpus: pd.DataFrame | None = N
         "ttft_s": ttft, "output_tokens_per_s": tps, "implied_reasoning_tokens": implied,
         "typical_latency_s": lat["typical_latency_s"].to_numpy(), "p95_s": lat["p95_s"].to_numpy(),
         "meets_latency_target": lat["meets_latency_target"].to_numpy(),
-        "usd_per_request": cost["usd_per_request"].to_numpy(), "usd_per_success": cost["usd_per_success"].to_numpy(),
+        "usd_per_request": cost["usd_per_request"].to_numpy(),
+        "usd_per_success_model": (cost["usd_per_month_model"] / cost["successful_tasks_per_month"]).to_numpy(),
+        "usd_per_success": cost["usd_per_success"].to_numpy(),
     }, columns=list(SETTING_COLUMNS))
