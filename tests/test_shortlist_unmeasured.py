@@ -118,3 +118,13 @@ def test_an_unmeasured_default_or_fallback_says_measure_before_launch():
     picked = _picked([("fastinfer/beta", "beta", "fastinfer", 1, 1.4), ("acme/alpha", "alpha", "acme", 2, np.nan)])
     d = choose_decision(picked, TABLE, "answer", latency_target_s=6.0)
     assert d.fallback == "acme/alpha" and d.why.endswith(f"{LATENCY_UNMEASURED} (no speed fact for it in the catalog)")
+
+
+def test_cost_tables_take_measured_candidates_first(case):
+    from workbench.shortlist.costs import shortlisted_offerings
+    cat, scen = case
+    # ranked: alpha (unmeasured, rank 1), fastinfer/beta (2), cheapinfer/beta (3); the cost tables
+    # simulate latency, so the measured ones come first
+    got = shortlisted_offerings(cat, scen, "answer", top=2)
+    assert got["offering_id"].tolist() == ["fastinfer/beta", "cheapinfer/beta"] and got["rank"].tolist() == [2, 3]
+    assert shortlisted_offerings(cat, scen, "answer")["offering_id"].tolist()[-1] == "acme/alpha"

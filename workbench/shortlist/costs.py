@@ -8,6 +8,7 @@ import pandas as pd
 
 from workbench.costs.latency import implied_reasoning_tokens, latency_table, rate_limit_headroom
 from workbench.costs.steps import step_costs, steps_frame
+from workbench.shortlist.pool import LATENCY_UNMEASURED
 from workbench.shortlist.ranking import shortlist
 
 # --------------------------------------------------------------------------------------------
@@ -23,9 +24,13 @@ CANDIDATE_COLUMNS = ("step", "rank", "offering_id", "model_id", "provider", "acc
 def shortlisted_offerings(catalog, scenario, step: str, top: int = 10) -> pd.DataFrame:
     """The first ``top`` rows of :func:`workbench.shortlist.shortlist` for ``step`` (those that passed the
     hard constraints, best first) as full offering rows with a ``rank`` column (empty when not scored).
-    Introduced in ``notebooks/03_cost_and_latency.ipynb``."""
+    Candidates flagged :data:`workbench.shortlist.pool.LATENCY_UNMEASURED` (scored without a speed
+    fact) come after the others: these tables simulate latency, which needs the speed facts they
+    lack. Introduced in ``notebooks/03_cost_and_latency.ipynb``."""
 
-    ranked = shortlist(catalog, scenario, step).ranked.head(top)
+    ranked = shortlist(catalog, scenario, step).ranked
+    unmeasured = ranked["flags"].map(lambda fs: any(f.startswith(LATENCY_UNMEASURED) for f in fs)).astype(bool)
+    ranked = pd.concat([ranked[~unmeasured], ranked[unmeasured]]).head(top)
     offers = catalog.offerings.set_index("offering_id").loc[ranked["offering_id"]].reset_index()
     offers["rank"] = ranked["rank"].to_numpy()
     return offers
