@@ -1,12 +1,13 @@
 # Two commands do all set-up on a fresh machine with Python 3.11+:
 #   make lab   - create .venv (first use), install, open JupyterLab on notebooks/
 #   make test  - same set-up, then ruff (lint) and pytest: unit tests + nbval over every notebook
+#   make test-browser - every notebook run in JupyterLab in headless chromium (needs /usr/bin/chromium)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: lab test bench student clean-venv
+.PHONY: lab test test-browser bench student clean-venv
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
@@ -25,6 +26,10 @@ lab: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check workbench tests
 	$(BIN)/python -m pytest
+
+# Debian's chromium (apt-get install -y chromium) driven by the playwright package; downloads nothing
+test-browser: $(STAMP)
+	$(BIN)/python -m pytest -m browser tests/browser
 
 bench: $(STAMP)
 	$(BIN)/python -m workbench bench

@@ -26,3 +26,17 @@ def test_json_has_every_table(capsys):
     doc = json.loads(capsys.readouterr().out)
     assert set(doc) == {"scenario", "title", "as_of", "workflow", "checklist", "constraints"}
     assert doc["workflow"][1]["p95_s"] == 8.0 and len(doc["checklist"]) == 10
+
+
+def test_a_typo_in_the_record_block_fails_when_the_scenario_loads(tmp_path, capsys):
+    """Every block is checked when the file loads: 'statsu' is named with its key path and the
+    closest valid key by `python -m workbench scenario`, not later by `decide`."""
+    from workbench.cli import main
+
+    text = open("data/scenarios/support_assistant.yaml").read().replace("\nrecord:\n  status:", "\nrecord:\n  statsu:", 1)
+    assert "statsu:" in text
+    bad = tmp_path / "typo.yaml"
+    bad.write_text(text)
+    assert main(["scenario", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "record.statsu: unknown key" in err and "did you mean 'status'?" in err

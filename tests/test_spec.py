@@ -57,3 +57,10 @@ def test_a_single_word_still_counts_as_a_one_item_list():
     problems: list[Problem] = []
     assert check_mapping({"regions": "eu"}, {"regions": F("list[str]")}, "", "s.yaml", problems) == {"regions": ["eu"]}
     assert not problems
+
+
+def test_a_sentence_with_a_comma_is_one_item_not_a_list():
+    problems: list[Problem] = []
+    out = check_mapping({"risks": "Latency may rise at peak, so we watch p95"}, {"risks": F("list[str]")}, "record",
+                        "s.yaml", problems)
+    assert out == {"risks": ["Latency may rise at peak, so we watch p95"]} and not problems

@@ -21,3 +21,11 @@ def test_html_and_markdown_escape_data():
 def test_json_dates_and_missing_values():
     df = pd.DataFrame({"as_of": [pd.Timestamp("2026-11-20")], "price": [float("nan")]})
     assert json.loads(render(df, "json")) == [{"as_of": "2026-11-20", "price": None}]
+
+
+def test_show_wraps_long_lines_under_their_indent(capsys):
+    from workbench.tables import show
+    show(["short", "  - " + "word " * 30], width=40)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "short" and lines[1].startswith("  - word") and all(len(x) <= 40 for x in lines)
+    assert all(x.startswith("      word") for x in lines[2:])  # continuation hangs under the item's text

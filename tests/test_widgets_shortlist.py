@@ -45,7 +45,7 @@ def test_update_matches_the_scenario_by_default(cand, scen):
     assert view.error is None
     assert list(view.table.columns) == list(SHORTLIST_TABLE_COLUMNS)
     assert view.table["offering_id"].tolist() == ["fastinfer/beta", "acme/alpha"]
-    assert view.summary.startswith("answer: 2 passed (2 scored), 8 excluded; 2 on the Pareto frontier; "
+    assert view.summary.startswith("answer: 2 passed (2 scored), 8 excluded; 2 on the Pareto frontier\n"
                                    "rank 1: fastinfer/beta (score 0.500")
     assert len(view.why_excluded) == 8
 

@@ -46,10 +46,10 @@ def check_value(value: Any, spec: F, path: str, file: str, problems: list[Proble
         return check_mapping(value, spec.sub, path, file, problems)
     if k.startswith("list"):
         if isinstance(value, str) and k == "list[str]":
-            if "," in value or ";" in value:
-                items = ", ".join(v.strip() for v in value.replace(";", ",").split(",") if v.strip())
+            parts = [v.strip() for v in value.replace(";", ",").split(",") if v.strip()]
+            if len(parts) > 1 and all(len(v.split()) == 1 for v in parts):  # 'us, eu'; not a sentence with a comma
                 key = path.rsplit(".", 1)[-1]
-                return bad("a list written as one string", f"write it as a list: {key}: [{items}]")
+                return bad("a list written as one string", f"write it as a list: {key}: [{', '.join(parts)}]")
             value = [value]
         if not isinstance(value, list):
             return bad("must be a list", "write it as '- item' lines or [a, b]")

@@ -134,3 +134,23 @@ def wrapped(text: str, width: int, indent: str = "  ", subsequent: str | None = 
     return textwrap.fill(text, width=width, initial_indent=indent,
                          subsequent_indent=indent if subsequent is None else subsequent,
                          break_long_words=True, break_on_hyphens=False)
+
+
+def show(obj, width: int = 100) -> None:
+    """Print ``obj`` (text, an error, a list of lines) wrapped to ``width`` columns, keeping each line's
+    indentation and hanging continuation lines under it: what a notebook prints fits its page."""
+    if isinstance(obj, (list, tuple)):
+        text = "\n".join(str(x) for x in obj)
+    else:
+        text = str(obj)
+    out = []
+    for line in text.splitlines() or [""]:
+        if len(line) <= width:
+            out.append(line)
+            continue
+        stripped = line.lstrip()
+        indent = line[: len(line) - len(stripped)]
+        hang = indent + ("  " if not stripped.startswith("- ") else "    ")
+        out.append(textwrap.fill(stripped, width=width, initial_indent=indent, subsequent_indent=hang,
+                                 break_long_words=True, break_on_hyphens=False))
+    print("\n".join(out))

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from workbench.costs.breakeven import break_even_table
 from workbench.costs.latency import (
+    AA_COLUMNS,
+    SPREAD_COLUMNS,
+    SPREAD_METRICS,
+    Z95,
     derive_latency_spreads,
     implied_reasoning_tokens,
     latency_sigmas,
@@ -24,6 +28,8 @@ from workbench.costs.latency import (
     typical_ttft_s,
 )
 from workbench.costs.memory import (
+    BITS,
+    GB,
     concurrent_sequences,
     kv_cache_bytes,
     load_model_architecture,
@@ -31,6 +37,11 @@ from workbench.costs.memory import (
     weights_bytes,
 )
 from workbench.costs.request import (
+    COST_TERMS,
+    HOURS_PER_MONTH,
+    MINUTES_PER_MONTH,
+    MTOK,
+    SECONDS_PER_MONTH,
     blended_usd_per_mtok_3to1,
     crossing_success_rate,
     expected_attempts,
@@ -42,6 +53,7 @@ from workbench.costs.request import (
     usd_per_success_for,
 )
 from workbench.costs.selfhost import (
+    MAX_REPLICAS,
     SelfHostAssumptions,
     break_even_requests_per_month,
     break_even_staircase,
@@ -54,10 +66,14 @@ from workbench.costs.selfhost import (
     selfhost_monthly_usd,
     selfhost_parameters,
 )
-from workbench.costs.steps import cost_assumptions, cross, request_cost_for_step, step_costs, steps_frame
+from workbench.costs.steps import ID_COLUMNS, cost_assumptions, cross, request_cost_for_step, step_costs, steps_frame
 
 __all__ = [
     "break_even_table",
+    "Z95",
+    "SPREAD_COLUMNS",
+    "SPREAD_METRICS",
+    "AA_COLUMNS",
     "derive_latency_spreads",
     "spreads_path",
     "load_latency_spreads",
@@ -71,11 +87,18 @@ __all__ = [
     "latency_table",
     "peak_per_minute",
     "rate_limit_headroom",
+    "BITS",
+    "GB",
     "load_model_architecture",
     "weights_bytes",
     "kv_cache_bytes",
     "concurrent_sequences",
     "memory_table",
+    "MTOK",
+    "HOURS_PER_MONTH",
+    "SECONDS_PER_MONTH",
+    "MINUTES_PER_MONTH",
+    "COST_TERMS",
     "request_cost_terms",
     "request_cost_usd",
     "blended_usd_per_mtok_3to1",
@@ -85,6 +108,7 @@ __all__ = [
     "monthly_costs",
     "usd_per_success_for",
     "crossing_success_rate",
+    "MAX_REPLICAS",
     "SelfHostAssumptions",
     "gpu_prices",
     "gpu_tokens_per_request",
@@ -96,6 +120,7 @@ __all__ = [
     "break_even_staircase",
     "cost_vs_volume",
     "selfhost_parameters",
+    "ID_COLUMNS",
     "steps_frame",
     "cross",
     "step_costs",

@@ -15,13 +15,12 @@ from workbench.mdr.record import (
     HUMAN_PROMPTS,
     MEASURED_LABELS,
     MIN_EVAL_CASES,
-    REFLECTION_TITLES,
-    REFLECTIONS,
     Candidate,
     Record,
     fmt_value,
     short_source,
 )
+from workbench.scenario.blocks import REFLECTION_TITLES, REFLECTIONS
 from workbench.shortlist.leaderboards import MAX_SCORE_AGE_DAYS
 
 # ------------------------------------------------------------------------------------------------

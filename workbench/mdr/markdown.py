@@ -36,9 +36,6 @@ from workbench.mdr.record import (
     COMPARISON_COLUMNS,
     COMPARISON_RULES,
     HUMAN_PROMPTS,
-    REFLECTION_TITLES,
-    REFLECTIONS,
-    STATUSES,
     TRIGGER_RULE,
     Candidate,
     Evaluation,
@@ -54,6 +51,7 @@ from workbench.mdr.record import (
     short_source,
     trigger_baseline_text,
 )
+from workbench.scenario.blocks import REFLECTION_TITLES, REFLECTIONS, STATUSES
 
 FORMAT_VERSION = 2  # 2: facts in a NNNN-slug.facts.yaml beside the Markdown; 1: in a fenced block
 

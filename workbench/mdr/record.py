@@ -29,8 +29,8 @@ from typing import Any
 import numpy as np
 
 from workbench.errors import fail
+from workbench.scenario.blocks import REFLECTIONS
 
-STATUSES = ("proposed", "accepted", "superseded")
 LEVELS = ("low", "medium", "high")
 # the exercise's comparison columns, in the order the chapter lists them
 COMPARISON_COLUMNS = ("task_fit", "expected_quality", "latency_risk", "cost_risk", "privacy_risk",
@@ -40,13 +40,6 @@ MATRIX_DIMENSIONS = ("use_case", "task_fit", "candidates", "quality", "latency_a
                      "output_reliability", "privacy_and_licence", "operational_burden", "migration",
                      "review_triggers")
 # the exercise's four reflection questions
-REFLECTIONS = ("leaderboard_helped", "leaderboard_could_not_prove", "measure_before_launch", "revisit_when")
-REFLECTION_TITLES = {
-    "leaderboard_helped": "What the leaderboard helped us understand",
-    "leaderboard_could_not_prove": "What it could not prove",
-    "measure_before_launch": "What we will measure before launch",
-    "revisit_when": "When we revisit",
-}
 TRIGGER_KINDS = ("price_change_pct", "deprecation_within_days", "volume_above", "age_above_days",
                  "golden_set_drop_pp", "dominated", "production_drift_pp")
 # the chapter's questions: the prompts of the human parts a learner writes (blank parts show them)

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from workbench.errors import Problem, WorkbenchError, did_you_mean, fail
+from workbench.scenario.blocks import RECORD_SPEC
 from workbench.spec import F, _check_mapping, _Loader, parse_yaml, read_yaml
 from workbench.util import data_dir
 from workbench.vocab import ACCESS_MODES
@@ -233,7 +234,7 @@ SCENARIO_SPEC = {
     "weights": F("dict", False, sub=WEIGHTS_SPEC),
     "quality_benchmark": F("str", False, doc="the scores.csv benchmark used as quality, e.g. lmarena_text_full"),
     "workflow": F("list[dict]", True, sub=STEP_SPEC),
-    "pii": F("map"), "routing": F("map"), "record": F("map"),
+    "pii": F("map"), "routing": F("map"), "record": F("dict", sub=RECORD_SPEC),
 }
 
 

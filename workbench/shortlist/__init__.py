@@ -7,9 +7,28 @@ candidate (:mod:`.costs`). Taught in ``notebooks/02_shortlist_from_leaderboards.
 """
 from __future__ import annotations
 
-from workbench.shortlist.constraints import constraint_checks, default_settings, with_constraints
-from workbench.shortlist.costs import candidate_costs, reasoning_settings, shortlisted_offerings
+from workbench.shortlist.constraints import (
+    EFFORT_ORDER,
+    SCENARIO_TOGGLES,
+    STEP_TOGGLES,
+    constraint_checks,
+    default_settings,
+    with_constraints,
+)
+from workbench.shortlist.costs import (
+    CANDIDATE_COLUMNS,
+    SETTING_COLUMNS,
+    candidate_costs,
+    reasoning_settings,
+    shortlisted_offerings,
+)
 from workbench.shortlist.leaderboards import (
+    BENCHMARK_NAMESPACES,
+    FLAG_COLUMNS,
+    HEADLINE_BENCHMARKS,
+    MAX_RANK_GAP,
+    MAX_SCORE_AGE_DAYS,
+    MIN_MODELS_FOR_CORRELATION,
     CrossCheck,
     benchmark_namespace,
     crosscheck,
@@ -26,9 +45,19 @@ from workbench.shortlist.leaderboards import (
     stale_scores,
     stale_speeds,
 )
-from workbench.shortlist.openness import openness_tradeoffs
+from workbench.shortlist.openness import CLASSES, openness_tradeoffs
 from workbench.shortlist.pool import (
+    CAPABILITIES,
+    CAPABILITY_WORDS,
+    CONSTRAINT_KEYS,
+    CRITERIA,
+    CRITERION_COLUMN,
+    DIRECTION,
+    EXCLUDED_COLUMNS,
     LATENCY_UNMEASURED,
+    NORMALISATIONS,
+    RANKED_COLUMNS,
+    SCORE_DECIMALS,
     Candidates,
     candidates,
     offering_latency_s,
@@ -48,11 +77,22 @@ from workbench.shortlist.scoring import normalise, pareto_front, rank_stability,
 __all__ = [
     "LATENCY_UNMEASURED",
     "constraint_checks",
+    "EFFORT_ORDER",
     "default_settings",
+    "SCENARIO_TOGGLES",
+    "STEP_TOGGLES",
     "with_constraints",
+    "CANDIDATE_COLUMNS",
     "shortlisted_offerings",
     "candidate_costs",
     "reasoning_settings",
+    "SETTING_COLUMNS",
+    "MAX_SCORE_AGE_DAYS",
+    "MAX_RANK_GAP",
+    "MIN_MODELS_FOR_CORRELATION",
+    "BENCHMARK_NAMESPACES",
+    "FLAG_COLUMNS",
+    "HEADLINE_BENCHMARKS",
     "is_quality_benchmark",
     "default_benchmarks",
     "benchmark_namespace",
@@ -68,7 +108,18 @@ __all__ = [
     "joined_names",
     "CrossCheck",
     "crosscheck",
+    "CLASSES",
     "openness_tradeoffs",
+    "CRITERIA",
+    "CRITERION_COLUMN",
+    "DIRECTION",
+    "NORMALISATIONS",
+    "SCORE_DECIMALS",
+    "CONSTRAINT_KEYS",
+    "CAPABILITIES",
+    "CAPABILITY_WORDS",
+    "RANKED_COLUMNS",
+    "EXCLUDED_COLUMNS",
     "Candidates",
     "retirement",
     "candidates",

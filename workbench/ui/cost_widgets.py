@@ -13,6 +13,7 @@ need them. (Kept apart from ``widgets.py`` so that two areas do not edit one fil
 from __future__ import annotations
 
 import dataclasses
+import html
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -29,6 +30,7 @@ from workbench.costs.steps import step_costs, steps_frame
 from workbench.errors import WorkbenchError, did_you_mean, fail
 from workbench.scenario.load import Step
 from workbench.ui.cost_plots import break_even_plot
+from workbench.ui.widgets import dashboard_box, figure_png, human_number, human_table, table_html
 
 # name -> (label, min, max, step); requests_per_month is a log-scale slider (min/max are powers of 10)
 COST_CONTROLS = {
@@ -44,7 +46,23 @@ COST_CONTROLS = {
     "usd_per_gpu_hour": ("GPU USD / hour", 0.1, 10.0, 0.01),
     "utilisation": ("GPU utilisation", 0.1, 1.0, 0.05),
 }
-COST_TABLE_COLUMNS = ("offering_id", "access_mode", "usd_per_request", "usd_per_month", "usd_per_success")
+COST_TABLE_COLUMNS = ("offering_id", "access_mode", "usd_per_request", "usd_per_month_model", "usd_per_month_escalation",
+                      "usd_per_month", "usd_per_success")
+COST_QUESTION = ("what does this step cost a month and per successful task, and from what monthly volume does "
+                 "renting GPUs beat paying an API?")
+# what the dashboard shows: column -> (label with its unit, workbench.widgets.human_number kind)
+COST_TABLE_LABELS = {
+    "offering_id": ("offering", "text"), "access_mode": ("access", "text"),
+    "usd_per_request": ("USD / request (retries included)", "usd"),
+    "usd_per_month_model": ("USD / month: model calls", "usd"),
+    "usd_per_month_escalation": ("USD / month: people (escalations)", "usd"),
+    "usd_per_month": ("USD / month: all in", "usd"), "usd_per_success": ("USD / successful task", "usd")}
+BREAK_EVEN_LABELS = {
+    "api_offering_id": ("API offering", "text"), "api_usd_per_month": ("API: USD / month, model calls", "usd"),
+    "selfhosted_offering_id": ("self-hosted offering", "text"), "gpus_needed": ("GPUs needed", "count"),
+    "selfhost_usd_per_month": ("self-hosted: USD / month, GPUs + operations", "usd"),
+    "break_even_requests_per_month": ("break-even, requests / month", "count"),
+    "cheaper_at_volume": ("cheaper at this volume", "text")}
 BREAK_EVEN_COLUMNS = ("api_offering_id", "api_usd_per_request", "selfhosted_offering_id", "gpus_needed", "selfhost_usd_per_month",
                       "api_usd_per_month", "break_even_requests_per_month", "cheaper_at_volume")
 CURVE_VOLUMES = np.geomspace(1e2, 1e8, 121)
@@ -130,7 +148,9 @@ def cost_update(offers: pd.DataFrame, gpus: pd.DataFrame | None, step: Step, val
     summary = f"{st.requests_per_month:,} requests/month"
     if cheapest is not None:
         summary += (f"; cheapest per successful task: {cheapest['offering_id']} at "
-                    f"{cheapest['usd_per_success']:.4f} USD ({cheapest['usd_per_month']:,.2f} USD/month)")
+                    f"{cheapest['usd_per_success']:.4f} USD\n({human_number(cheapest['usd_per_month'], 'usd')} USD/month "
+                    f"all in: {human_number(cheapest['usd_per_month_model'], 'usd')} model calls + "
+                    f"{human_number(cheapest['usd_per_month_escalation'], 'usd')} people)")
     return CostView(table, be[list(BREAK_EVEN_COLUMNS)].reset_index(drop=True), curve, summary, values=dict(values))
 
 
@@ -141,7 +161,6 @@ class CostDashboard:
     box: object
     controls: dict
     view: CostView
-    output: object = None
 
 
 def cost_widget(offers: pd.DataFrame, gpus: pd.DataFrame | None, step: Step, values: dict | None = None,
@@ -165,20 +184,24 @@ def cost_widget(offers: pd.DataFrame, gpus: pd.DataFrame | None, step: Step, val
             c = w.FloatSlider(value=float(start[name]), min=lo, max=hi, step=inc, description=label, style=style,
                               layout=layout, readout_format=".2f")
         controls[name] = c
-    out = w.Output()
-    dash = CostDashboard(box=None, controls=controls, view=cost_update(offers, gpus, step, start), output=out)
+    summary, tables, chart = w.HTML(), w.HTML(), w.Image(format="png", layout=w.Layout(max_width="100%"))
+    dash = CostDashboard(box=None, controls=controls, view=cost_update(offers, gpus, step, start))
 
-    def show():  # redraw as widget state, so nothing leaks into the cell that moved a slider
+    def show():
+        """Redraw: each part is one widget value set whole. (Appending to an ``Output`` widget, as this
+        did before, sent one update per item after a clear; JupyterLab renders those asynchronously,
+        so quick slider moves could leave the chart drawn twice.)"""
         v = dash.view
-        out.outputs = ()
         if v.error:
-            out.append_stdout(v.error + "\n")
+            summary.value, tables.value, chart.value = f"<b>error</b>: {html.escape(v.error)}", "", b""
             return
-        out.append_stdout(v.summary + "\n")
-        out.append_display_data(v.table)
-        out.append_display_data(v.break_even)
+        summary.value = html.escape(v.summary).replace("\n", "<br>")
+        tables.value = (table_html(human_table(v.table, COST_TABLE_LABELS))
+                        + "<p><b>Self-hosting break-even</b> (model cost only; people cost the same either way)</p>"
+                        + table_html(human_table(v.break_even, BREAK_EVEN_LABELS)))
         if plot:
-            out.append_display_data(break_even_plot(v.curve, volume=v.values["requests_per_month"], break_even=v.break_even))
+            chart.value = figure_png(break_even_plot(v.curve, volume=v.values["requests_per_month"],
+                                                     break_even=v.break_even))
 
     def on_change(_change):
         dash.view = cost_update(offers, gpus, step, {k: c.value for k, c in controls.items()})
@@ -186,6 +209,8 @@ def cost_widget(offers: pd.DataFrame, gpus: pd.DataFrame | None, step: Step, val
 
     for c in controls.values():
         c.observe(on_change, names="value")
-    dash.box = w.VBox([w.HBox([w.VBox(list(controls.values())[:6]), w.VBox(list(controls.values())[6:])]), out])
+    dash.box = dashboard_box("Cost dashboard", COST_QUESTION, [
+        w.HBox([w.VBox(list(controls.values())[:6]), w.VBox(list(controls.values())[6:])]), summary, tables,
+        *([chart] if plot else [])])
     show()
     return dash

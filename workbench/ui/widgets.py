@@ -8,19 +8,29 @@ notebook run). The widget callback only reads the values, calls that function an
 A notebook drives a dashboard in code (``dash.controls["cost"].value = 0.6``) and prints
 ``dash.view`` in a checked cell.
 
+Every dashboard's outer box (:func:`dashboard_box`) states the question it helps answer, carries
+the CSS class ``workbench-dashboard`` (the browser test finds it by that) and reads, as plain text
+(a notebook opened before it is run, or not trusted), as one line saying to run the cells above
+instead of a ``VBox(children=...)`` repr. Numbers are shown formatted for people
+(:func:`human_table`); charts are ``Image`` widgets and tables ``HTML`` widgets whose values are
+replaced whole, so a redraw is one state update and a chart can never be shown twice.
+
 Each area keeps its dashboard in clearly named functions (shortlist: :func:`shortlist_update`,
 :func:`shortlist_widget`, :class:`ShortlistDashboard`).
 """
 from __future__ import annotations
 
 import html
+import io
+import math
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from workbench.catalog.licences import browse
 from workbench.catalog.load import Catalog
-from workbench.errors import WorkbenchError
+from workbench.errors import WorkbenchError, fail
+from workbench.mdr.record import short_source
 from workbench.routing.availability import chain_members
 from workbench.routing.report import routing_whatif
 from workbench.scenario.load import Scenario
@@ -28,6 +38,107 @@ from workbench.shortlist.constraints import with_constraints
 from workbench.shortlist.pool import Candidates, candidates
 from workbench.shortlist.ranking import ShortlistResult, shortlist
 from workbench.ui.plots import pareto_plot
+
+# --------------------------------------------------------------------------------------------
+# shared by every dashboard: the outer box, numbers for people, tables and charts as widget values
+# --------------------------------------------------------------------------------------------
+
+DASHBOARD_CLASS = "workbench-dashboard"
+NOT_RUN_TEXT = "{title}: run the cells above to get the dashboard."
+
+
+def dashboard_box(title: str, question: str, children: list):
+    """The outer box of a dashboard: a heading with ``title`` and the ``question`` it helps answer,
+    then ``children``. Its plain-text form (what a notebook shows before the cell runs, or when the
+    notebook is not trusted) is the one line :data:`NOT_RUN_TEXT`, not a widget repr."""
+    import ipywidgets as w
+
+    class DashboardBox(w.VBox):
+        def __repr__(self):
+            return NOT_RUN_TEXT.format(title=title)
+
+    head = w.HTML(f"<b>{html.escape(title)}</b>: {html.escape(question)}")
+    box = DashboardBox([head, *children])
+    box.add_class(DASHBOARD_CLASS)
+    return box
+
+
+def human_number(v, kind: str = "number") -> str:
+    """One value as a person reads it: ``count`` 15047120 -> "15,047,120"; ``usd`` 4240.740628 ->
+    "4,241", 12.3456 -> "12.35", 0.00018453 -> "0.000185", 0.30 -> "0.3" (up to three significant digits
+    below 1, never an exponent); ``pct`` 0.8123 -> "81.2 %"; ``availability`` 0.9999812 -> "99.9981 %"; ``number``
+    1466.2 -> "1,466", 0.93271 -> "0.933"; ``score`` 0.5 -> "0.500"; ``seconds`` 2.799 -> "2.8 s";
+    ``yesno`` True -> "yes";
+    missing (None, NaN) -> "–"."""
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+        return "–"
+    if kind == "text":
+        return str(v)
+    if kind == "yesno":
+        return "yes" if bool(v) else "no"
+    x = float(v)
+    if kind == "count":
+        return f"{round(x):,}"
+    if kind == "pct":
+        return f"{100 * x:.1f} %"
+    if kind == "availability":
+        return f"{100 * x:.4f} %"
+    if kind == "seconds":
+        return f"{x:,.1f} s"
+    if kind == "score":
+        return f"{x:.3f}"
+    if kind in ("usd", "number"):
+        a = abs(x)
+        if a >= 100:
+            return f"{x:,.0f}"
+        if a >= 1 or a == 0:
+            return f"{x:,.2f}"
+        digits = 2 - math.floor(math.log10(a))  # three significant digits, trailing zeros dropped
+        return f"{x:.{digits}f}".rstrip("0")
+    raise fail("dashboard table", f"kind '{kind}'", "unknown number format",
+               "use count, usd, pct, availability, number, score, seconds, yesno or text")
+
+
+def human_table(df: pd.DataFrame, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """The ``columns`` of ``df`` (name -> (label with its unit, :func:`human_number` kind)) as strings
+    for people, in that order, labelled."""
+    out = pd.DataFrame(index=range(len(df)))
+    for name, (label, kind) in columns.items():
+        out[label] = [human_number(v, kind) for v in df[name].tolist()]
+    return out
+
+
+def table_html(table: pd.DataFrame, wrap: tuple[str, ...] = ()) -> str:
+    """A small HTML table of strings (from :func:`human_table`): every value escaped, numbers right-aligned,
+    the ``wrap`` columns allowed to wrap (" | " starts a new line), the others kept on one line."""
+    if table.empty:
+        return "<i>(no rows)</i>"
+    numeric = {c: all(ch in "0123456789,.-–% s" for ch in "".join(table[c])) for c in table.columns}
+    cell = ("<{t} style='text-align:{a};padding:2px 8px;white-space:{ws};vertical-align:top'>{v}</{t}>")
+    head = "".join(cell.format(t="th", a="right" if numeric[c] else "left", ws="normal", v=html.escape(str(c)))
+                   for c in table.columns)
+    rows = []
+    for r in table.itertuples(index=False):
+        tds = []
+        for c, v in zip(table.columns, r):
+            text = html.escape(str(v))
+            if c in wrap:
+                text = text.replace(" | ", "<br>")
+            tds.append(cell.format(t="td", a="right" if numeric[c] else "left",
+                                   ws="normal;max-width:320px;overflow-wrap:anywhere" if c in wrap else "nowrap",
+                                   v=text))
+        rows.append("<tr>" + "".join(tds) + "</tr>")
+    return (f"<table style='border-collapse:collapse;font-size:12px;line-height:1.35'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def figure_png(fig) -> bytes:
+    """A matplotlib figure as PNG bytes, for an ``ipywidgets.Image`` (set whole, in one update)."""
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=90)
+    return buf.getvalue()
+
 
 # --------------------------------------------------------------------------------------------
 # shortlist (notebook 02)
@@ -50,6 +161,16 @@ SHORTLIST_TOGGLE_LABELS = {
 }
 SHORTLIST_TABLE_COLUMNS = ("rank", "offering_id", "score", "quality", "usd_per_request", "typical_latency_s",
                            "pareto", "p_first", "p_top3")
+SHORTLIST_QUESTION = ("which offerings pass this step's hard constraints, and how does their ranking change "
+                      "with your weights and constraints?")
+# what the dashboard's tables show: column -> (label with its unit, human_number kind)
+SHORTLIST_TABLE_LABELS = {
+    "rank": ("rank", "count"), "offering_id": ("offering", "text"), "score": ("score (0-1)", "score"),
+    "quality": ("quality", "number"), "usd_per_request": ("USD / request", "usd"),
+    "typical_latency_s": ("typical latency", "seconds"), "pareto": ("Pareto", "yesno"),
+    "p_first": ("P(rank 1)", "pct"), "p_top3": ("P(top 3)", "pct")}
+SHORTLIST_EXCLUDED_LABELS = {"offering_id": ("offering", "text"), "n_reasons": ("reasons", "count"),
+                             "reasons": ("why excluded", "text")}
 
 
 @dataclass
@@ -117,7 +238,7 @@ def shortlist_update(source: Catalog | Candidates, scenario: Scenario, step: str
     lead = (f"rank 1: {scored['offering_id'].iloc[0]} (score {scored['score'].iloc[0]:.3f}, "
             f"P(rank 1) {scored['p_first'].iloc[0]:.2f})" if len(scored) else "no candidate could be scored")
     summary = (f"{res.step}: {len(res.ranked)} passed ({len(scored)} scored), {len(res.excluded)} excluded; "
-               f"{int(res.ranked['pareto'].sum())} on the Pareto frontier; {lead}")
+               f"{int(res.ranked['pareto'].sum())} on the Pareto frontier\n{lead}")
     return ShortlistView(res, table, res.why_excluded(top), summary, values=values)
 
 
@@ -154,12 +275,14 @@ class ShortlistDashboard:
         for k, on in shortlist_toggles(scenario, first.name).items():
             self.controls[k] = w.Checkbox(value=on, description=SHORTLIST_TOGGLE_LABELS[k], indent=False)
         self.summary = w.HTML()
-        self.out_table, self.out_excluded, self.out_plot = w.Output(), w.Output(), w.Output()
+        self.table_html, self.excluded_html = w.HTML(), w.HTML()
+        self.chart = w.Image(format="png", layout=w.Layout(max_width="100%"))
         toggles = [self.controls[k] for k in (*SHORTLIST_SCENARIO_TOGGLES, *SHORTLIST_STEP_TOGGLES)]
-        tabs = w.Tab(children=[self.out_table, self.out_excluded, self.out_plot])
-        for i, title in enumerate(("ranked", "why excluded", "Pareto plot")):
+        tabs = w.Tab(children=[self.table_html, self.excluded_html, self.chart] if plot else
+                     [self.table_html, self.excluded_html])
+        for i, title in enumerate(("ranked", "why excluded", "Pareto plot")[:len(tabs.children)]):
             tabs.set_title(i, title)
-        self.box = w.VBox([
+        self.box = dashboard_box("Shortlist dashboard", SHORTLIST_QUESTION, [
             w.HBox([self.controls["step"], w.VBox([self.controls[k] for k in ("quality", "cost", "latency")])]),
             w.GridBox(toggles, layout=w.Layout(grid_template_columns="repeat(3, 320px)")),
             self.summary, tabs])
@@ -193,21 +316,21 @@ class ShortlistDashboard:
         self.view = self.refresh()
 
     def refresh(self) -> ShortlistView:
-        """Recompute from the current values and redraw the three outputs. The outputs are set as
-        widget state (``Output.outputs``), not printed inside ``with output:``, so nothing leaks
-        into the notebook cell that changed a control (which would break nbval's comparison)."""
+        """Recompute from the current values and redraw: each table and the chart is one widget value
+        set whole (nothing printed, so nothing leaks into the notebook cell that changed a control)."""
         view = shortlist_update(self.candidates, self.scenario, top=self.top, **self.values(), **self.options)
         self.view = view
-        self.summary.value = _html_escape(view.summary)
-        for out in (self.out_table, self.out_excluded, self.out_plot):
-            out.outputs = ()
+        self.summary.value = _html_escape(view.summary).replace("\n", "<br>")
         if view.error:
-            self.out_table.append_stdout(view.error + "\n")
+            self.table_html.value = f"<b>error</b>: {_html_escape(view.error)}"
+            self.excluded_html.value = ""
+            self.chart.value = b""
             return view
-        self.out_table.append_display_data(view.table)
-        self.out_excluded.append_display_data(view.why_excluded)
+        self.table_html.value = table_html(human_table(view.table, SHORTLIST_TABLE_LABELS))
+        self.excluded_html.value = table_html(human_table(view.why_excluded, SHORTLIST_EXCLUDED_LABELS),
+                                              wrap=(SHORTLIST_EXCLUDED_LABELS["reasons"][0],))
         if self.plot:
-            self.out_plot.append_display_data(pareto_plot(view.result))
+            self.chart.value = figure_png(pareto_plot(view.result))
         return view
 
 
@@ -226,6 +349,15 @@ def shortlist_widget(source: Catalog | Candidates, scenario: Scenario, step: str
 # --------------------------------------------------------------------------------------------
 # catalog browser (notebook 00)
 # --------------------------------------------------------------------------------------------
+
+CATALOG_QUESTION = ("which offerings have this openness, access mode and model type, what do the cheapest "
+                    "charge, and where does each price come from?")
+CATALOG_TABLE_LABELS = {
+    "offering_id": ("offering", "text"), "access_mode": ("access", "text"),
+    "usd_per_mtok_in": ("USD / M input tokens", "usd"), "usd_per_mtok_out": ("USD / M output tokens", "usd"),
+    "output_tokens_per_s": ("output tokens / s", "number"), "source": ("price source (short)", "text"),
+    "as_of": ("as of", "text")}
+
 
 @dataclass
 class CatalogBrowser:
@@ -250,8 +382,9 @@ class CatalogBrowser:
             "model_type": w.Dropdown(options=opts(m["model_type"]), value="all", description="model type"),
         }
         self.count = w.HTML()
-        self.out = w.Output()
-        self.box = w.VBox([w.HBox(list(self.controls.values())), self.count, self.out])
+        self.table_html = w.HTML()
+        self.box = dashboard_box("Catalog browser", CATALOG_QUESTION,
+                                 [w.HBox(list(self.controls.values())), self.count, self.table_html])
         for c in self.controls.values():
             c.observe(self.on_change, names="value")
         self.on_change()
@@ -260,14 +393,16 @@ class CatalogBrowser:
         return {k: c.value for k, c in self.controls.items()}
 
     def on_change(self, change: dict | None = None) -> None:
-        """The widget callback: filter with :func:`browse` and redraw (as widget state, so nothing
+        """The widget callback: filter with :func:`browse` and redraw (one widget value, so nothing
         leaks into the cell that changed a control)."""
 
         full = browse(self.catalog, **self.values())
         self.table = full.head(self.top)
         self.count.value = f"{len(full)} offerings match; the {min(self.top, len(full))} cheapest by output price:"
-        self.out.outputs = ()
-        self.out.append_display_data(self.table)
+
+        shown = self.table.assign(source=self.table["source"].map(short_source))  # the full text: b.table
+        self.table_html.value = table_html(human_table(shown, CATALOG_TABLE_LABELS),
+                                           wrap=(CATALOG_TABLE_LABELS["source"][0],))
 
 
 def catalog_browser(catalog: Catalog, top: int = 12) -> CatalogBrowser:
@@ -279,16 +414,41 @@ def catalog_browser(catalog: Catalog, top: int = 12) -> CatalogBrowser:
 # routing and fallbacks (notebook 05)
 # --------------------------------------------------------------------------------------------
 
+ROUTING_QUESTION = ("how do the traffic mix and a provider's bad month change what the routed system costs "
+                    "a month and how long it is down?")
+ROUTING_TABLE_LABELS = {
+    "route": ("route", "text"), "share": ("share of requests", "pct"), "chain": ("chain (primary > fallback)", "text"),
+    "availability": ("availability", "availability"),
+    "availability_if_independent": ("if failures were independent", "availability"),
+    "fallback_share": ("served by a fallback", "pct")}
+
+
+def mix_note(mix: dict) -> str:
+    """What the dashboard does with traffic-mix sliders (route -> share, any non-negative numbers)
+    that do not add up to 1: each is divided by their total, and the note says so with the shares
+    used. Introduced in ``05_routing_and_fallbacks.ipynb``."""
+    total = sum(v for v in mix.values() if v > 0)
+    if total <= 0:
+        return "traffic mix: every slider is at 0 %; give at least one route a share."
+    if abs(total - 1) < 5e-4:
+        return "traffic mix: the sliders add up to 100 %."
+    used = ", ".join(f"{r} {human_number(v / total, 'pct')}" for r, v in mix.items())
+    return (f"traffic mix: the sliders add up to {human_number(total, 'pct')}, not 100 %, so each is divided by "
+            f"{total:.3g}.\nshares used: {used}.")
+
+
 @dataclass
 class RoutingView:
     """What the routing dashboard shows: ``totals`` (cost per month, availability, downtime),
-    ``routes`` (per route: share, chain, availability), a one-line ``summary``, or ``error``."""
+    ``routes`` (per route: share, chain, availability), a ``summary``, or ``error``; ``mix_note``
+    says how the traffic-mix sliders were rescaled (:func:`mix_note`)."""
 
     totals: dict
     routes: pd.DataFrame
     summary: str
     error: str | None = None
     values: dict = field(default_factory=dict)
+    mix_note: str = ""
 
 
 def routing_update(config, scenario: Scenario, catalog: Catalog, mix: dict, provider_availability: dict | None = None
@@ -299,16 +459,17 @@ def routing_update(config, scenario: Scenario, catalog: Catalog, mix: dict, prov
     zero, an unknown route) comes back as ``view.error``. No I/O."""
 
     values = {"mix": dict(mix), "provider_availability": dict(provider_availability or {})}
+    note = mix_note(mix)
     try:
         w = routing_whatif(config, scenario, catalog, mix, provider_availability)
     except WorkbenchError as e:
-        return RoutingView({}, pd.DataFrame(), f"error: {e}", error=str(e), values=values)
+        return RoutingView({}, pd.DataFrame(), f"error: {e}", error=str(e), values=values, mix_note=note)
     totals = {k: v for k, v in w.items() if k != "routes"}
-    summary = (f"{w['usd_per_month']:,.2f} USD/month ({w['usd_per_month_models']:,.2f} models, "
+    summary = (f"{w['usd_per_month']:,.2f} USD/month: {w['usd_per_month_models']:,.2f} models, "
                f"{w['usd_per_month_human']:,.2f} people, {w['usd_per_month_fallback_extra']:,.4f} extra when a "
-               f"fallback serves); availability {w['availability']:.6f} = {w['downtime_min_per_month']:,.1f} "
-               "minutes of downtime a month")
-    return RoutingView(totals, w["routes"], summary, values=values)
+               f"fallback serves\navailability {human_number(w['availability'], 'availability')} = "
+               f"{w['downtime_min_per_month']:,.1f} minutes of downtime a month")
+    return RoutingView(totals, w["routes"], summary, values=values, mix_note=note)
 
 
 class RoutingDashboard:
@@ -333,11 +494,11 @@ class RoutingDashboard:
             self.controls[f"provider:{p}"] = w.FloatSlider(
                 value=round(100 * config.availability.provider(p), 3), min=99.0, max=100.0, step=0.01,
                 readout_format=".2f", description=f"{p} up %", continuous_update=False, style=style)
-        self.summary = w.HTML()
-        self.out = w.Output()
+        self.mix_note, self.summary, self.routes_html = w.HTML(), w.HTML(), w.HTML()
         mix_box = w.VBox([c for k, c in self.controls.items() if k.startswith("mix:")])
         prov_box = w.VBox([c for k, c in self.controls.items() if k.startswith("provider:")])
-        self.box = w.VBox([w.HBox([mix_box, prov_box]), self.summary, self.out])
+        self.box = dashboard_box("Routing dashboard", ROUTING_QUESTION,
+                                 [w.HBox([mix_box, prov_box]), self.mix_note, self.summary, self.routes_html])
         for c in self.controls.values():
             c.observe(self.on_change, names="value")
         self.view: RoutingView = self.on_change()
@@ -350,11 +511,12 @@ class RoutingDashboard:
 
     def on_change(self, change: dict | None = None) -> RoutingView:
         """The widget callback: recompute and redraw (as widget state; errors are shown, never raised)."""
-        self.view = routing_update(self.config, self.scenario, self.catalog, **self.values())
-        self.summary.value = _html_escape(self.view.summary)
-        self.out.outputs = ()
-        if not self.view.error:
-            self.out.append_display_data(self.view.routes)
+        values = self.values()
+        self.view = routing_update(self.config, self.scenario, self.catalog, **values)
+        self.mix_note.value = _html_escape(self.view.mix_note).replace("\n", "<br>")
+        self.summary.value = _html_escape(self.view.summary).replace("\n", "<br>")
+        self.routes_html.value = "" if self.view.error else table_html(human_table(self.view.routes,
+                                                                                   ROUTING_TABLE_LABELS))
         return self.view
 
 
