@@ -454,10 +454,13 @@ def test_missing_quality_is_flagged_not_zero_and_ranked_after_the_scored():
     assert res.ranked["scored"].all()
 
 
-def test_unknown_latency_is_flagged_and_not_scored():
-    res = run(offerings=[{"ttft_s": ""}])
+def test_unknown_latency_is_flagged_and_not_scored_when_asked():
+    res = run(offerings=[{"ttft_s": ""}], score_without_latency=False)
     row = res.ranked.iloc[0]
     assert not row["scored"] and any(f.startswith("latency unknown") for f in row["flags"])
+    # by default it is scored on quality and cost, flagged "latency unmeasured" (tests/test_shortlist_unmeasured.py)
+    row = run(offerings=[{"ttft_s": ""}]).ranked.iloc[0]
+    assert row["scored"] and any(f.startswith("latency unmeasured: measure before launch") for f in row["flags"])
 
 
 def test_an_unknown_benchmark_is_an_error_with_a_suggestion():

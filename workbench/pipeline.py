@@ -95,6 +95,9 @@ def draft_record(scenario: Scenario, catalog: Catalog, *, config: RecordConfig |
             picked = _pinned_rows(res, pinned, "pinned in record.candidates", scenario, st.name)
         else:
             picked = pick_candidates(ranked)
+            known_fast = _best_known_fast(ranked, st.latency.total_s, set(picked["offering_id"]))
+            if known_fast is not None:  # a candidate not scored on latency must not crowd out a measured one
+                picked = pd.concat([picked, known_fast], ignore_index=True)
         extra = [x for x in extra if x not in set(picked["offering_id"])]
         if extra:
             picked = pd.concat([picked, _pinned_rows(res, extra, "pinned in record.decision", scenario, st.name)],
@@ -167,6 +170,20 @@ def draft_record(scenario: Scenario, catalog: Catalog, *, config: RecordConfig |
                                                  "measure_before_launch", "revisit_when")},
         triggers=triggers, chart=None,
     )
+
+
+def _best_known_fast(ranked: pd.DataFrame, target_s: float | None, picked: set) -> pd.DataFrame | None:
+    """The best-ranked scored candidate whose typical latency is known (and within ``target_s`` when
+    the step has one), as a one-row pick, when it is not picked already; else None. Since the
+    ranking scores a candidate without a speed fact on quality and cost, the picks can be
+    unmeasured ones and a weak measured one; this keeps the best measured candidate in the
+    comparison for the decision."""
+    lat = pd.to_numeric(ranked["typical_latency_s"], errors="coerce")
+    ok = ranked["scored"].astype(bool) & lat.notna() & ((lat <= target_s) if target_s is not None else True)
+    best = ranked[ok].head(1)
+    if best.empty or best["offering_id"].iloc[0] in picked:
+        return None
+    return best.assign(picked_as="best ranked with a known latency within the target")
 
 
 def _second_benchmark(catalog: Catalog, primary: str, model_ids) -> str | None:

@@ -159,6 +159,18 @@ def typical_ttft_s(ttft_s, network_s=0.0, retrieval_s=0.0, tool_turns=0, tool_ca
     return typical_latency_s(ttft_s, 1.0, 0, 0, network_s, retrieval_s, tool_turns, tool_call_s)
 
 
+def implied_reasoning_tokens(ttft_s, base_ttft_s, output_tokens_per_s):
+    """Hidden reasoning tokens per request implied by a reasoning setting's longer wait for the first
+    answer token: ``max(0, ttft_s - base_ttft_s) x output_tokens_per_s``, with ``base_ttft_s`` the same
+    model's time to first token without reasoning. An ESTIMATE: it assumes, as Artificial Analysis's
+    time to first answer token does, that the extra wait is reasoning tokens generated at the
+    measured output speed. NaN when any input is unknown. Used to price a setting's reasoning tokens
+    (the latency needs no extra term: ``ttft_s`` already holds the wait). Introduced in
+    ``notebooks/03_cost_and_latency.ipynb``."""
+    extra = np.asarray(ttft_s, dtype=float) - np.asarray(base_ttft_s, dtype=float)
+    return np.maximum(extra, 0.0) * np.asarray(output_tokens_per_s, dtype=float)
+
+
 def simulate_latency_s(ttft_s, tokens_per_s, output_tokens, reasoning_tokens=0, network_s=0.0, retrieval_s=0.0,
                        tool_turns=0, tool_call_s=0.0, success_rate=1.0, max_attempts=1, n: int = 20_000,
                        seed: int = 0, sigma_ttft: float = 0.0, sigma_tokens_per_s: float = 0.0) -> np.ndarray:

@@ -45,6 +45,7 @@ from workbench.mdr.record import (
     short_source,
 )
 from workbench.scenario.load import Scenario, Step
+from workbench.shortlist.pool import LATENCY_UNMEASURED
 from workbench.util import as_date as _day
 
 OPEN = ("open-weight", "open-source")
@@ -175,7 +176,9 @@ def choose_decision(picked: pd.DataFrame, table: pd.DataFrame, step: str, differ
     rank overall when none is; fallback = another candidate on *another provider*, preferring, in
     this order, one whose typical latency is known and within ``latency_target_s``, one in other
     processing regions (when ``different_region``), then the better rank. ``table`` is the
-    shortlist's candidate table (for regions)."""
+    shortlist's candidate table (for regions). A default or fallback without a speed fact (scored
+    on quality and cost only) is chosen only when no candidate known to meet the target is left, and
+    then ``why`` says :data:`LATENCY_UNMEASURED`."""
     if picked.empty:
         raise fail("draft_record()", f"step '{step}'", "no offering passed the hard constraints",
                    "relax a constraint, add offerings to the catalog, or leave the step out (record.steps)")
@@ -196,9 +199,13 @@ def choose_decision(picked: pd.DataFrame, table: pd.DataFrame, step: str, differ
     else:
         why_d = (f"best shortlist rank ({int(default['rank'])}) among the compared candidates; none is known "
                  "to meet the latency target")
+    if pd.isna(lat_all.loc[default.name]):
+        why_d += f"; {LATENCY_UNMEASURED} (no speed fact for it in the catalog)"
     if other_prov.empty:
         fb = others.iloc[0] if len(others) else None
         why_f = "no compared candidate on another provider" if fb is not None else "no other candidate"
+        if fb is not None and pd.isna(lat_all.loc[fb.name]):
+            why_f += f"; {LATENCY_UNMEASURED} (no speed fact for it in the catalog)"
     else:
         lat = pd.to_numeric(other_prov["typical_latency_s"], errors="coerce")
         other_prov["_fast"] = lat.notna() & ((lat <= latency_target_s) if latency_target_s is not None else True)
@@ -211,6 +218,8 @@ def choose_decision(picked: pd.DataFrame, table: pd.DataFrame, step: str, differ
         why_f += ", within the latency target" if fb["_fast"] else ", NOT known to meet the latency target"
         if fb["_elsewhere"]:
             why_f += ", in other regions"
+        if pd.isna(lat.loc[fb.name]):
+            why_f += f"; {LATENCY_UNMEASURED} (no speed fact for it in the catalog)"
     why = f"default: {why_d}; fallback: {why_f}"
     return StepDecision(step=step, default=str(default["offering_id"]),
                         fallback=None if fb is None else str(fb["offering_id"]), why=why)

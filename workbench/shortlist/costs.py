@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from workbench.costs.latency import latency_table, rate_limit_headroom
+from workbench.costs.latency import implied_reasoning_tokens, latency_table, rate_limit_headroom
 from workbench.costs.steps import step_costs, steps_frame
+from workbench.shortlist.pool import LATENCY_UNMEASURED
 from workbench.shortlist.ranking import shortlist
 
 # --------------------------------------------------------------------------------------------
@@ -23,9 +24,13 @@ CANDIDATE_COLUMNS = ("step", "rank", "offering_id", "model_id", "provider", "acc
 def shortlisted_offerings(catalog, scenario, step: str, top: int = 10) -> pd.DataFrame:
     """The first ``top`` rows of :func:`workbench.shortlist.shortlist` for ``step`` (those that passed the
     hard constraints, best first) as full offering rows with a ``rank`` column (empty when not scored).
-    Introduced in ``notebooks/03_cost_and_latency.ipynb``."""
+    Candidates flagged :data:`workbench.shortlist.pool.LATENCY_UNMEASURED` (scored without a speed
+    fact) come after the others: these tables simulate latency, which needs the speed facts they
+    lack. Introduced in ``notebooks/03_cost_and_latency.ipynb``."""
 
-    ranked = shortlist(catalog, scenario, step).ranked.head(top)
+    ranked = shortlist(catalog, scenario, step).ranked
+    unmeasured = ranked["flags"].map(lambda fs: any(f.startswith(LATENCY_UNMEASURED) for f in fs)).astype(bool)
+    ranked = pd.concat([ranked[~unmeasured], ranked[unmeasured]]).head(top)
     offers = catalog.offerings.set_index("offering_id").loc[ranked["offering_id"]].reset_index()
     offers["rank"] = ranked["rank"].to_numpy()
     return offers
@@ -66,3 +71,47 @@ def candidate_costs(catalog, scenario, step: str | None = None, volume: float | 
     if not parts:
         return pd.DataFrame(columns=list(CANDIDATE_COLUMNS))
     return pd.concat(parts, ignore_index=True)
+
+
+# --------------------------------------------------------------------------------------------
+# one model at several reasoning settings beside a small fast model
+# --------------------------------------------------------------------------------------------
+
+SETTING_COLUMNS = ("offering_id", "model_id", "reasoning_effort", "ttft_s", "output_tokens_per_s",
+                   "implied_reasoning_tokens", "typical_latency_s", "p95_s", "meets_latency_target",
+                   "usd_per_request", "usd_per_success_model", "usd_per_success")
+
+
+def reasoning_settings(offers: pd.DataFrame, step, gpus: pd.DataFrame | None = None,
+                       spreads: pd.DataFrame | None = None, n_samples: int = 20_000, seed: int = 0) -> pd.DataFrame:
+    """The given offerings on one step side by side: typical and p95 latency (seconds,
+    :func:`workbench.costs.latency.latency_table`; a setting's TTFT already holds its hidden
+    reasoning), USD per request and per successful task (:func:`workbench.costs.steps.step_costs`
+    with the step's reliability assumptions; ``usd_per_success_model`` leaves out the escalation to a
+    person) with each row's reasoning tokens priced: the step's own
+    ``reasoning`` tokens plus :func:`workbench.costs.latency.implied_reasoning_tokens` against the
+    same model and provider's ``none`` row among ``offers`` (0 when there is none, e.g. a model
+    without settings). Columns :data:`SETTING_COLUMNS`, in the order of ``offers``. Introduced in
+    ``notebooks/03_cost_and_latency.ipynb``."""
+    offers = offers.reset_index(drop=True)
+    ttft = pd.to_numeric(offers["ttft_s"], errors="coerce")
+    tps = pd.to_numeric(offers["output_tokens_per_s"], errors="coerce")
+    effort = offers["reasoning_effort"].astype(object).where(offers["reasoning_effort"].notna(), "")
+    key = offers["model_id"].astype(str) + "|" + offers["provider"].astype(str)
+    base = pd.Series(ttft[effort == "none"].to_numpy(), index=key[effort == "none"].to_numpy())
+    base = base[~base.index.duplicated()]
+    base_ttft = key.map(base).where(effort != "none", ttft)
+    implied = np.where(base_ttft.notna(), implied_reasoning_tokens(ttft, base_ttft, tps), 0.0)
+    sf = steps_frame([step])
+    cost = pd.concat([step_costs(offers.iloc[[i]], sf.assign(reasoning_tokens=sf["reasoning_tokens"] + implied[i]), gpus)
+                      for i in range(len(offers))], ignore_index=True)
+    lat = latency_table(offers, sf, spreads, n=n_samples, seed=seed)
+    return pd.DataFrame({
+        "offering_id": offers["offering_id"], "model_id": offers["model_id"], "reasoning_effort": effort,
+        "ttft_s": ttft, "output_tokens_per_s": tps, "implied_reasoning_tokens": implied,
+        "typical_latency_s": lat["typical_latency_s"].to_numpy(), "p95_s": lat["p95_s"].to_numpy(),
+        "meets_latency_target": lat["meets_latency_target"].to_numpy(),
+        "usd_per_request": cost["usd_per_request"].to_numpy(),
+        "usd_per_success_model": (cost["usd_per_month_model"] / cost["successful_tasks_per_month"]).to_numpy(),
+        "usd_per_success": cost["usd_per_success"].to_numpy(),
+    }, columns=list(SETTING_COLUMNS))

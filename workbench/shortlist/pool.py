@@ -20,6 +20,8 @@ CRITERIA = WEIGHT_KEYS  # ("quality", "cost", "latency")
 CRITERION_COLUMN = {"quality": "quality", "cost": "usd_per_request", "latency": "typical_latency_s"}
 DIRECTION = {"quality": "higher is better", "cost": "lower is better", "latency": "lower is better"}
 NORMALISATIONS = ("minmax", "log-minmax")
+# the words every view shows beside a scored candidate that has no speed fact (never a made-up latency)
+LATENCY_UNMEASURED = "latency unmeasured: measure before launch"
 SCORE_DECIMALS = 12  # scores equal to this many decimals are ties (broken by cost, then offering_id)
 
 # the keys an excluded offering's ``failed`` list uses, in the order they are checked

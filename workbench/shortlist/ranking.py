@@ -88,6 +88,7 @@ from workbench.shortlist.pool import (
     CONSTRAINT_KEYS,
     CRITERIA,
     EXCLUDED_COLUMNS,
+    LATENCY_UNMEASURED,
     NORMALISATIONS,
     RANKED_COLUMNS,
     SCORE_DECIMALS,
@@ -210,13 +211,16 @@ def _quality_lookup(c: Candidates, scenario: Scenario, step: Step, needed: bool)
 
 def shortlist(source: Catalog | Candidates, scenario: Scenario, step: str | None = None, *,
               weights: dict | None = None, normalisation: str = "minmax", samples: int = 1000,
-              concentration: float = 20.0, seed: int = 0) -> ShortlistResult:
+              concentration: float = 20.0, seed: int = 0, score_without_latency: bool = True) -> ShortlistResult:
     """Shortlist one step of a scenario (default: the first step): hard constraints with every
     reason, step-mix cost per request (USD) beside the 3:1 blend, typical latency (s), quality from
     ``scores.csv``, normalised weighted score, Pareto frontier and rank stability. ``weights``
     overrides the step's (else the scenario's) weights. ``source`` is a :class:`Catalog` or a
-    prebuilt :class:`Candidates` (faster when called repeatedly). Columns and rules: see the module
-    docstring. Introduced in ``02_shortlist_from_leaderboards.ipynb``.
+    prebuilt :class:`Candidates` (faster when called repeatedly). ``score_without_latency`` (default
+    True) scores a passed candidate that has quality and cost but no speed fact on those two, their
+    weights renormalised, flagged :data:`LATENCY_UNMEASURED` and kept off the Pareto frontier;
+    False leaves it unscored. Columns and rules: see the module docstring. Introduced in
+    ``02_shortlist_from_leaderboards.ipynb``.
     """
     c = source if isinstance(source, Candidates) else candidates(source)
     st = scenario.step(step)
@@ -242,11 +246,15 @@ def shortlist(source: Catalog | Candidates, scenario: Scenario, step: str | None
     quality = qcols["value"]
     values = {"quality": quality, "cost": cost, "latency": latency}
 
-    # 3. score the candidates that have every number a positive weight needs
+    # 3. score the candidates that have every number a positive weight needs; with
+    # ``score_without_latency`` one without a speed fact is scored on the criteria it has (their
+    # weights renormalised) and flagged LATENCY_UNMEASURED -- never given a latency
     need = [k for k in CRITERIA if w[k] > 0]
+    other = [k for k in need if k != "latency"]
     scored = passed.copy()
-    for k in need:
+    for k in (other if score_without_latency and other else need):
         scored &= ~np.isnan(values[k])
+    unmeasured = scored & np.isnan(latency) & (w["latency"] > 0)
     log = normalisation == "log-minmax"
     norms = {}
     for k in CRITERIA:
@@ -288,7 +296,7 @@ def shortlist(source: Catalog | Candidates, scenario: Scenario, step: str | None
     with np.errstate(divide="ignore", invalid="ignore"):
         diff = 100.0 * (cost / at3 - 1.0)
 
-    flags = _flags(c, rows, values, w, bench, passed, selfhost_pricing, st, scenario.as_of)
+    flags = _flags(c, rows, {**values, "score": score}, w, bench, passed, selfhost_pricing, st, scenario.as_of, unmeasured)
     take = lambda a: np.asarray(a)[rows]
     ranked = pd.DataFrame({
         "rank": pd.arrays.IntegerArray(np.nan_to_num(take(rank)).astype("int64"), np.isnan(take(rank))),
@@ -342,7 +350,7 @@ def _self_hosted_pricing(c: Candidates, step: Step, passed: np.ndarray, cost: np
 
 
 def _flags(c: Candidates, rows: np.ndarray, values: dict, w: dict, bench: str, passed: np.ndarray,
-           selfhost_pricing: np.ndarray, step: Step, as_of) -> list[list[str]]:
+           selfhost_pricing: np.ndarray, step: Step, as_of, unmeasured: np.ndarray) -> list[list[str]]:
     """Per ranked row: what is unknown (and whether that keeps it from being scored), how a
     self-hosted row was priced, typical latency already above the step's targets (a flag, not an
     exclusion: the targets are about tails, checked in notebook 03), speed facts older than
@@ -366,7 +374,9 @@ def _flags(c: Candidates, rows: np.ndarray, values: dict, w: dict, bench: str, p
                     ("cost", "no per-request price (a price is missing, or a self-hosted row's GPU is not in gpus.csv)"),
                     ("latency", "latency unknown (no ttft_s / output_tokens_per_s)")):
         tail = "; not scored" if w[k] > 0 else f"; the {k} weight is 0, so it does not count"
-        parts.append((np.isnan(values[k]), f"{text}{tail}; not in the Pareto check"))
+        unknown = np.isnan(values[k]) & ~unmeasured if k == "latency" else np.isnan(values[k])
+        parts.append((unknown, f"{text}{tail}; not in the Pareto check"))
+    parts.append((unmeasured, _unmeasured_messages(n, unmeasured, values["score"], w)))
     cu = c.array("commercial_use")
     restricted = cu == "restricted"
     notes_ = c.array("license_notes")
@@ -379,6 +389,21 @@ def _flags(c: Candidates, rows: np.ndarray, values: dict, w: dict, bench: str, p
     for r, j in zip(r_idx.tolist(), c_idx.tolist()):  # one step per flag, not per offering
         msg = parts[j][1]
         out[r].append(msg if isinstance(msg, str) else msg[rows[r]])
+    return out
+
+
+def _unmeasured_messages(n: int, unmeasured: np.ndarray, score: np.ndarray, w: dict) -> np.ndarray:
+    """The :data:`LATENCY_UNMEASURED` flag of each scored row without a speed fact, with the range its
+    score would take if its latency were the slowest (norm 0) or the fastest (norm 1) of the measured
+    ones: ``score x (1 - w_latency)`` to that plus ``w_latency`` (weights summing to 1)."""
+    others = " and ".join(k for k in CRITERIA if k != "latency" and w[k] > 0)
+    wl = w["latency"] / sum(w.values())
+    lo = np.round(score * (1.0 - wl), 3)
+    out = np.full(n, None, dtype=object)
+    for i in np.flatnonzero(unmeasured):
+        out[i] = (f"{LATENCY_UNMEASURED} (no ttft_s / output_tokens_per_s: scored on {others} only, their weights "
+                  f"renormalised; no latency is assumed; as slow as the slowest measured candidate it would score "
+                  f"{lo[i]:.3f}, as fast as the fastest {lo[i] + wl:.3f}; not in the Pareto check)")
     return out
 
 
@@ -409,6 +434,15 @@ def _notes(scenario, st, w, bench, q_higher, normalisation, ranked, excluded, pa
         f"Rank stability: {params['samples']} weight vectors from a Dirichlet centred on the weights "
         f"(concentration {params['concentration']:g}, seed {params['seed']}).",
     ]
+    unmeasured = scored[scored["typical_latency_s"].isna()] if w["latency"] > 0 else scored.iloc[0:0]
+    if len(unmeasured):
+        rest = {k: w[k] for k in CRITERIA if k != "latency" and w[k] > 0}
+        total = sum(rest.values())
+        notes.append(f"{len(unmeasured)} scored candidates have no speed fact ({LATENCY_UNMEASURED}): their "
+                     "score uses " + ", ".join(f"{k} {v / total:.3g}" for k, v in rest.items())
+                     + " (the weights of the criteria they have, renormalised to sum 1); their latency norm is empty, "
+                     "no latency is assumed, they are not on the Pareto frontier, and the decision prefers a "
+                     "candidate known to meet the step's latency target.")
     unscored = ranked[~ranked["scored"]]
     if len(unscored):
         notes.append(f"{len(unscored)} passed candidates are not scored because a number a positive weight needs is "

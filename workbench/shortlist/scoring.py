@@ -35,11 +35,25 @@ def normalise(values, lower_is_better: bool, log: bool = False) -> np.ndarray:
 
 def weighted_score(norms: np.ndarray, weights) -> np.ndarray:
     """``sum_k w_k x norm_k / sum_k w_k`` per row, rounded to :data:`SCORE_DECIMALS`; criteria with
-    weight 0 are ignored (their NaN does not spread). ``norms`` is rows x criteria."""
+    weight 0 are ignored (their NaN does not spread). ``norms`` is rows x criteria.
+
+    A row with NaN on a criterion of positive weight is scored on the criteria it has, their weights
+    renormalised: ``sum_known w_k x norm_k / sum_known w_k`` (the missing criterion is neither a 0
+    nor a made-up value; the ranking admits a candidate without a speed fact this way and flags it).
+    A row with no known criterion stays NaN."""
     w = np.asarray(weights, dtype=float)
     norms = np.asarray(norms, dtype=float)
     use = w > 0
-    score = norms[:, use] @ (w[use] / w[use].sum()) if use.any() else np.full(len(norms), np.nan)
+    if not use.any():
+        return np.full(len(norms), np.nan)
+    nu, wu = norms[:, use], w[use]
+    score = nu @ (wu / wu.sum())
+    gaps = np.isnan(nu).any(axis=1)
+    if gaps.any():
+        known = ~np.isnan(nu[gaps])
+        den = known @ wu
+        with np.errstate(invalid="ignore", divide="ignore"):
+            score[gaps] = np.where(den > 0, np.nan_to_num(nu[gaps]) @ wu / den, np.nan)
     return np.round(score, SCORE_DECIMALS)
 
 
@@ -87,14 +101,22 @@ def rank_stability(norms, weights, samples: int = 1000, concentration: float = 2
                    top: int = 3) -> tuple[np.ndarray, np.ndarray]:
     """For each row of ``norms`` (rows x criteria, the scored candidates in rank order): the share of
     sampled weight vectors (:func:`sample_weights`) under which it ranks first, and in the top
-    ``top``. Ties go to the earlier row, as in the ranking. Identical for the same seed."""
+    ``top``. Ties go to the earlier row, as in the ranking. Identical for the same seed. A row with
+    NaN on a weighted criterion is scored as :func:`weighted_score` does: on the criteria it has,
+    each sampled weight vector renormalised over them."""
     norms = np.asarray(norms, dtype=float)
     n = len(norms)
     if n == 0:
         return np.zeros(0), np.zeros(0)
     w = sample_weights(weights, samples, concentration, seed)
     use = np.asarray(weights, dtype=float) > 0
-    s = np.round(w[:, use] @ np.nan_to_num(norms[:, use]).T, SCORE_DECIMALS)  # samples x candidates
+    raw = w[:, use] @ np.nan_to_num(norms[:, use]).T  # samples x candidates
+    gaps = np.flatnonzero(np.isnan(norms[:, use]).any(axis=1))
+    if len(gaps):
+        den = w[:, use] @ (~np.isnan(norms[gaps][:, use])).T.astype(float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            raw[:, gaps] = np.where(den > 0, raw[:, gaps] / den, 0.0)
+    s = np.round(raw, SCORE_DECIMALS)
     k = min(top, n)
     # only candidates that beat the k-th best of the first 10 somewhere can reach the top k
     head = np.sort(s[:, : min(n, 10)], axis=1)[:, -k]
