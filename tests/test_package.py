@@ -34,3 +34,19 @@ def test_the_wheel_lists_every_subpackage_and_bundles_the_data():
     on_disk = {".".join(p.parent.relative_to(root).parts) for p in (root / "workbench").rglob("__init__.py")}
     assert set(cfg["packages"]) == on_disk | {"workbench._data"}
     assert cfg["package-dir"]["workbench._data"] == "data"
+
+
+def test_every_data_file_of_the_package_is_in_the_wheel():
+    """A CSV or JSON the package reads at run time must be listed as package data, or an installed
+    workbench fails where a clone works."""
+    import fnmatch
+    import tomllib
+    root = Path(__file__).resolve().parent.parent
+    globs = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    missing = []
+    for f in (root / "workbench").rglob("*"):
+        if f.is_file() and f.suffix not in (".py", ".pyc") and "__pycache__" not in f.parts:
+            pkg = ".".join(f.parent.relative_to(root).parts)
+            if not any(fnmatch.fnmatch(f.name, g) for g in globs.get(pkg, [])):
+                missing.append(str(f.relative_to(root)))
+    assert not missing, f"not in [tool.setuptools.package-data]: {missing}"
