@@ -119,7 +119,9 @@ def test_citations_fail_on_unretrieved_article_or_missing_must_cite():
     assert not r.passed and "does not cite hc-refunds" in r.reason
     # allowed_citations narrows the retrieved set: a retrieved but disallowed (tampered) article fails
     c2 = cite_case(allowed_citations=["hc-refunds"], must_cite=["hc-refunds"])
-    assert not verdict(c2, json.dumps({"answer": "x", "citations": ["hc-refunds", "hc-cancel"]})).passed
+    r2 = verdict(c2, json.dumps({"answer": "x", "citations": ["hc-refunds", "hc-cancel"]}))
+    assert not r2.passed and r2.reason == ("cites retrieved articles it may not cite (not in allowed_citations): "
+                                           "hc-cancel")
 
 
 # ---------------------------------------------------------------- no_pii_leak

@@ -195,7 +195,8 @@ def test_shipped_deprecation_in_2001_on_a_current_model_is_refused(tmp_path):
     def edit(df):
         df.loc[df["model_id"] == "claude-opus-4.5", "deprecation_date"] = "2001-01-01"
     (p,) = _load_problems(_shipped_with(tmp_path, "models", edit))
-    assert p.column == "deprecation_date" and "the date a source lists it as current" in p.message
+    # Opus 4.5 now carries models.dev's release date, so the sharper of the two checks names the problem
+    assert (p.column, p.message) == ("deprecation_date", "deprecation date is before the release date (2025-11-24)")
 
 
 def test_shipped_case_only_duplicate_model_is_refused(tmp_path):

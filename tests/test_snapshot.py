@@ -452,3 +452,28 @@ def test_shipped_catalog_dates_retirements_settings_and_policy_pages(cat):
     assert "stored copy read on 2026-12-01" in p.loc["together_ai", "source"]
     # hand-written rows keep the curation day apart from the date their source describes
     assert (cat.models["as_of"] <= cat.models["curated_on"]).all()
+
+
+def test_models_dev_fills_empty_facts_and_names_itself_in_the_source():
+    """A curated row's empty release date and limits come from models.dev (matched by id, or with '.' as
+    '-'); a value already in the row is kept; the row's source says which fields models.dev gave."""
+    import pandas as pd
+
+    from workbench.catalog.curation import fill_from_models_dev
+    from workbench.catalog.importers.common import ImportResult
+
+    md = ImportResult(source="models.dev api.json", as_of="2026-05-21", total_entries=2,
+                      skipped=pd.DataFrame(columns=["entry", "reason", "detail"]),
+                      tables={"models": pd.DataFrame({"model_id": ["claude-haiku-4-5", "gpt-x"],
+                                                      "release_date": ["2025-10-15", "2025-01-01"],
+                                                      "context_tokens": [200000, 8000]})})
+    ours = pd.DataFrame({"model_id": ["claude-haiku-4.5", "gpt-x", "other"], "context_tokens": [None, 4000, None],
+                         "source": ["curated", "curated", "curated"]})
+    out, n = fill_from_models_dev(ours, md)
+    assert n == 2
+    assert out.loc[0, "release_date"] == "2025-10-15" and out.loc[0, "context_tokens"] == 200000
+    assert out.loc[0, "source"] == ("curated; release_date, context_tokens: models.dev api.json (2026-05-21), "
+                                    "model claude-haiku-4-5")
+    assert out.loc[1, "context_tokens"] == 4000 and out.loc[1, "source"].endswith("release_date: models.dev api.json "
+                                                                                   "(2026-05-21), model gpt-x")
+    assert out.loc[2, "source"] == "curated"

@@ -439,3 +439,38 @@ def load_curation(folder: str | Path | None = None) -> Curation:
         raise WorkbenchError(problems)
     return Curation(folder=folder, sources=sources, models=models, offerings=offerings, self_hosted=self_hosted,
                     gpus=gpus, providers={"_doc": providers_doc, **providers})
+
+
+# facts models.dev states that a curated model row may leave empty (filled, never overwritten)
+MODELS_DEV_FILL = ("release_date", "knowledge_cutoff", "context_tokens", "max_output_tokens", "input_modalities",
+                   "reasoning")
+
+
+def _empty(v) -> bool:
+    return v is None or (isinstance(v, float) and v != v) or v is pd.NA or (isinstance(v, str) and not v.strip())
+
+
+def fill_from_models_dev(models: pd.DataFrame, md) -> tuple[pd.DataFrame, int]:
+    """The curated model rows with the facts of :data:`MODELS_DEV_FILL` that they leave empty filled from a
+    models.dev import (``md``, an ImportResult), matched by model id (or the id with '.' written '-', as
+    models.dev spells Claude versions). Each filled row's ``source`` names models.dev, its date and the
+    fields it gave; a value already in the row is never replaced. Returns the rows and how many were filled."""
+    ref = md.tables["models"].drop_duplicates("model_id").set_index("model_id")
+    out = models.copy().astype(object)
+    for c in MODELS_DEV_FILL:
+        if c not in out.columns:
+            out[c] = None
+    filled = 0
+    for i, row in out.iterrows():
+        mid = row["model_id"]
+        key = next((k for k in (mid, mid.replace(".", "-")) if k in ref.index), None)
+        if key is None:
+            continue
+        got = [c for c in MODELS_DEV_FILL if c in out.columns and c in ref.columns and _empty(row.get(c))
+               and not _empty(ref.at[key, c])]
+        for c in got:
+            out.at[i, c] = ref.at[key, c]
+        if got:
+            out.at[i, "source"] = f"{row['source']}; {', '.join(got)}: {md.source} ({md.as_of}), model {key}"
+            filled += 1
+    return out, filled

@@ -54,6 +54,7 @@ from workbench.catalog.curation import (
     _bool_word,
     _flag,
     display_number,
+    fill_from_models_dev,
     gpu_rows,
     livebench_scores,
     llm_prices_history,
@@ -63,6 +64,7 @@ from workbench.catalog.importers.artificial_analysis import import_artificial_an
 from workbench.catalog.importers.common import check_as_of
 from workbench.catalog.importers.litellm import import_litellm
 from workbench.catalog.importers.lmarena import import_lmarena
+from workbench.catalog.importers.models_dev import import_models_dev
 from workbench.catalog.importers.openrouter import import_openrouter
 from workbench.catalog.load import (
     Catalog,
@@ -566,6 +568,12 @@ def _providers(b: _Build, offerings: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+
+
+
+
+
+
 def build_snapshot(shared: str | Path, as_of: str, curation: str | Path | Curation | None = None) -> Snapshot:
     """Build every catalog table from the raw files under ``shared`` and the curation folder.
 
@@ -604,7 +612,9 @@ def build_snapshot(shared: str | Path, as_of: str, curation: str | Path | Curati
                notes=dropped)
 
     offerings = _offerings(b)
-    models = _models(b)
+    models, n_filled = fill_from_models_dev(_models(b), import_models_dev())
+    b.notes.append(f"models.dev (bundled in the models-dev package) filled empty release dates, limits or "
+                   f"modalities of {n_filled} models")
     score_parts = _arena_scores(b) + _livebench(b) + _aa_scores(b)
     scores = (pd.concat([p for p in score_parts if len(p)], ignore_index=True)
               .sort_values(["model_id", "benchmark", "as_of"], kind="stable").reset_index(drop=True))

@@ -356,8 +356,12 @@ def check_citations(case, parsed: Parsed, ctx: CheckContext) -> CheckResult:
     extra = [c for c in cites if c not in allowed]
     missing = [m for m in case.expected.must_cite if m not in cites]
     reasons = []
-    if extra:
-        reasons.append("cites articles that were not retrieved: " + ", ".join(extra))
+    not_retrieved = [c for c in extra if c not in case.articles]
+    not_allowed = [c for c in extra if c in case.articles]
+    if not_retrieved:
+        reasons.append("cites articles that were not retrieved: " + ", ".join(not_retrieved))
+    if not_allowed:
+        reasons.append("cites retrieved articles it may not cite (not in allowed_citations): " + ", ".join(not_allowed))
     if missing:
         reasons.append("does not cite " + ", ".join(missing))
     if reasons:
