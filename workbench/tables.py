@@ -140,6 +140,8 @@ def show(obj, width: int = 100) -> None:
     """Print ``obj`` (text, an error, a list of lines) wrapped to ``width`` columns, keeping each line's
     indentation and hanging continuation lines under it: what a notebook prints fits its page."""
     if isinstance(obj, (list, tuple)):
+        if not obj:
+            return
         text = "\n".join(str(x) for x in obj)
     else:
         text = str(obj)
