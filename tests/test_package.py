@@ -32,7 +32,9 @@ def test_the_wheel_lists_every_subpackage_and_bundles_the_data():
     root = Path(__file__).resolve().parent.parent
     cfg = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
     on_disk = {".".join(p.parent.relative_to(root).parts) for p in (root / "workbench").rglob("__init__.py")}
-    assert set(cfg["packages"]) == on_disk | {"workbench._data"}
+    data_dirs = {"workbench._data" + "".join("." + x for x in d.relative_to(root / "data").parts)
+                 for d in [root / "data", *(p for p in (root / "data").rglob("*") if p.is_dir())]}
+    assert set(cfg["packages"]) == on_disk | data_dirs
     assert cfg["package-dir"]["workbench._data"] == "data"
 
 

@@ -7,12 +7,112 @@ Taught in ``notebooks/00_start_here.ipynb``.
 """
 from __future__ import annotations
 
-from workbench.catalog.curation import MAX_AA_MODELS, LIVEBENCH_DECIMALS, NAME_NAMESPACES, SOURCE_KEYS, MODEL_KEYS, REQUIRED_MODEL_KEYS, PROVIDER_KEYS, SELF_PROVIDER, SELF_HOSTED_SOURCE, NAME_MAP_SOURCE, CURATION_FILES, CSV_COLUMNS, OPTIONAL_CSV_COLUMNS, default_curation_dir, display_number, vram_gb, livebench_scores, llm_prices_history, latest_day, gpu_rows, Curation, load_curation, MODELS_DEV_FILL, fill_from_models_dev
-from workbench.catalog.diligence import MAX_RELEASE_AGE_DAYS, OPEN, SAFE_WEIGHT_FORMATS, PICKLE_WEIGHT_FORMATS, OPEN_LLMS, LicenceTerms, LICENCE_TERMS, FLAG_COLUMNS, USER_COUNT_WORDS, TERRITORY_WORDS, licence_terms, diligence_flags, diligence_table, diligence_for_scenario
-from workbench.catalog.licences import CLAUSES, licence_restrictions, browse, environment_report
-from workbench.catalog.load import TRUE_WORDS, FALSE_WORDS, MAX_PROBLEMS_PER_FILE, default_catalog_dir, read_csv_strings, validate_table, Catalog, catalog_from_frames, load_catalog, table_as_strings, write_table, summary
-from workbench.catalog.plausibility import HERE, BENCHMARK_SCALES_FILE, PROVIDERS_FILE, MAX_PRICE_RATIO, FUTURE_MARGIN_DAYS, RETIRED_LONG_AGO_DAYS, SOFT_PRICE_RANGE, PRICE_COLUMNS, MEDIAN_IN_MAX_USD_PER_MTOK, MEDIAN_MIN_ROWS, DATE_COLUMNS, benchmark_scales, known_providers, price_unit_problems, price_level_problems, price_order_problems, cache_price_problems, reference_date, future_date_problems, retirement_problems, case_duplicate_problems, one_edit_apart, provider_problems, score_scale_problems, plausibility_problems
-from workbench.catalog.schema import PRICE_MIN_USD_PER_MTOK, PRICE_MAX_USD_PER_MTOK, OPENNESS, COMMERCIAL_USE, MODEL_TYPES, Column, Table, PROVENANCE, CURATED_ON, MODELS, OFFERINGS, SCORES, GPUS, NAME_MAP, PRICE_HISTORY, PROVIDERS, MODEL_ARCHITECTURE, TABLES, REQUIRED_TABLES, OPTIONAL_TABLES
+from workbench.catalog.curation import (
+    CSV_COLUMNS,
+    CURATION_FILES,
+    LIVEBENCH_DECIMALS,
+    MAX_AA_MODELS,
+    MODEL_KEYS,
+    MODELS_DEV_FILL,
+    NAME_MAP_SOURCE,
+    NAME_NAMESPACES,
+    OPTIONAL_CSV_COLUMNS,
+    PROVIDER_KEYS,
+    REQUIRED_MODEL_KEYS,
+    SELF_HOSTED_SOURCE,
+    SELF_PROVIDER,
+    SOURCE_KEYS,
+    Curation,
+    default_curation_dir,
+    display_number,
+    fill_from_models_dev,
+    gpu_rows,
+    latest_day,
+    livebench_scores,
+    llm_prices_history,
+    load_curation,
+    vram_gb,
+)
+from workbench.catalog.diligence import (
+    FLAG_COLUMNS,
+    LICENCE_TERMS,
+    MAX_RELEASE_AGE_DAYS,
+    OPEN,
+    OPEN_LLMS,
+    PICKLE_WEIGHT_FORMATS,
+    SAFE_WEIGHT_FORMATS,
+    TERRITORY_WORDS,
+    USER_COUNT_WORDS,
+    LicenceTerms,
+    diligence_flags,
+    diligence_for_scenario,
+    diligence_table,
+    licence_terms,
+)
+from workbench.catalog.licences import CLAUSES, browse, environment_report, licence_restrictions
+from workbench.catalog.load import (
+    FALSE_WORDS,
+    MAX_PROBLEMS_PER_FILE,
+    TRUE_WORDS,
+    Catalog,
+    catalog_from_frames,
+    default_catalog_dir,
+    load_catalog,
+    read_csv_strings,
+    summary,
+    table_as_strings,
+    validate_table,
+    write_table,
+)
+from workbench.catalog.plausibility import (
+    BENCHMARK_SCALES_FILE,
+    DATE_COLUMNS,
+    FUTURE_MARGIN_DAYS,
+    HERE,
+    MAX_PRICE_RATIO,
+    MEDIAN_IN_MAX_USD_PER_MTOK,
+    MEDIAN_MIN_ROWS,
+    PRICE_COLUMNS,
+    PROVIDERS_FILE,
+    RETIRED_LONG_AGO_DAYS,
+    SOFT_PRICE_RANGE,
+    benchmark_scales,
+    cache_price_problems,
+    case_duplicate_problems,
+    future_date_problems,
+    known_providers,
+    one_edit_apart,
+    plausibility_problems,
+    price_level_problems,
+    price_order_problems,
+    price_unit_problems,
+    provider_problems,
+    reference_date,
+    retirement_problems,
+    score_scale_problems,
+)
+from workbench.catalog.schema import (
+    COMMERCIAL_USE,
+    CURATED_ON,
+    GPUS,
+    MODEL_ARCHITECTURE,
+    MODEL_TYPES,
+    MODELS,
+    NAME_MAP,
+    OFFERINGS,
+    OPENNESS,
+    OPTIONAL_TABLES,
+    PRICE_HISTORY,
+    PRICE_MAX_USD_PER_MTOK,
+    PRICE_MIN_USD_PER_MTOK,
+    PROVENANCE,
+    PROVIDERS,
+    REQUIRED_TABLES,
+    SCORES,
+    TABLES,
+    Column,
+    Table,
+)
 from workbench.catalog.snapshot import Snapshot, build_snapshot, write_snapshot
 
 __all__ = [

@@ -8,11 +8,65 @@ with them. Taught in ``notebooks/03_cost_and_latency.ipynb``.
 from __future__ import annotations
 
 from workbench.costs.breakeven import break_even_table
-from workbench.costs.latency import Z95, SPREAD_COLUMNS, SPREAD_METRICS, AA_COLUMNS, derive_latency_spreads, spreads_path, load_latency_spreads, latency_sigmas, typical_latency_s, typical_ttft_s, implied_reasoning_tokens, simulate_latency_s, share_within, step_latency_samples, latency_table, peak_per_minute, rate_limit_headroom
-from workbench.costs.memory import BITS, GB, load_model_architecture, weights_bytes, kv_cache_bytes, concurrent_sequences, memory_table
-from workbench.costs.request import MTOK, HOURS_PER_MONTH, SECONDS_PER_MONTH, MINUTES_PER_MONTH, COST_TERMS, request_cost_terms, request_cost_usd, blended_usd_per_mtok_3to1, price_of, expected_attempts, task_success_rate, monthly_costs, usd_per_success_for, crossing_success_rate
-from workbench.costs.selfhost import MAX_REPLICAS, SelfHostAssumptions, gpu_prices, gpu_tokens_per_request, peak_tokens_per_s, gpus_needed, selfhost_monthly_usd, selfhost_costs, break_even_requests_per_month, break_even_staircase, cost_vs_volume, selfhost_parameters
-from workbench.costs.steps import ID_COLUMNS, steps_frame, cross, step_costs, cost_assumptions, request_cost_for_step
+from workbench.costs.latency import (
+    AA_COLUMNS,
+    SPREAD_COLUMNS,
+    SPREAD_METRICS,
+    Z95,
+    derive_latency_spreads,
+    implied_reasoning_tokens,
+    latency_sigmas,
+    latency_table,
+    load_latency_spreads,
+    peak_per_minute,
+    rate_limit_headroom,
+    share_within,
+    simulate_latency_s,
+    spreads_path,
+    step_latency_samples,
+    typical_latency_s,
+    typical_ttft_s,
+)
+from workbench.costs.memory import (
+    BITS,
+    GB,
+    concurrent_sequences,
+    kv_cache_bytes,
+    load_model_architecture,
+    memory_table,
+    weights_bytes,
+)
+from workbench.costs.request import (
+    COST_TERMS,
+    HOURS_PER_MONTH,
+    MINUTES_PER_MONTH,
+    MTOK,
+    SECONDS_PER_MONTH,
+    blended_usd_per_mtok_3to1,
+    crossing_success_rate,
+    expected_attempts,
+    monthly_costs,
+    price_of,
+    request_cost_terms,
+    request_cost_usd,
+    task_success_rate,
+    usd_per_success_for,
+)
+from workbench.costs.selfhost import (
+    MAX_REPLICAS,
+    SelfHostAssumptions,
+    break_even_requests_per_month,
+    break_even_staircase,
+    cost_vs_volume,
+    gpu_prices,
+    gpu_tokens_per_request,
+    gpus_needed,
+    peak_tokens_per_s,
+    selfhost_costs,
+    selfhost_monthly_usd,
+    selfhost_parameters,
+)
+from workbench.costs.steps import ID_COLUMNS, cost_assumptions, cross, request_cost_for_step, step_costs, steps_frame
 
 __all__ = [
     "break_even_table",

@@ -8,15 +8,119 @@ is drawn in :mod:`workbench.ui`. Taught in ``notebooks/06_model_decision_record.
 """
 from __future__ import annotations
 
-from workbench.mdr.comparison import comparison_levels, comparison_frame
-from workbench.mdr.config import GOLDEN_TASKS, RecordConfig, record_config, TRIGGER_THRESHOLD_FIELD, trigger_threshold_problems
-from workbench.mdr.draft import OPEN, PICKED_AS, scenario_to_dict, pick_candidates, choose_decision, capability_checks, candidate_facts, build_matrix, build_triggers
-from workbench.mdr.evidence import EVALUATION_COLUMNS, evaluations_from_frame, decided_steps, results_by_task, evaluations_for_steps, load_results_summary, load_evaluations, LOG_COLUMNS, load_results_log
-from workbench.mdr.files import RECORD_NAME, existing_records, next_number, find_record, write_record, supersede, replace_text_checked
-from workbench.mdr.linting import LINT_COLUMNS, MIN_SENTENCE_WORDS, PLACEHOLDER, NOT_A_CLAIM, CLAIMS_SECOND_SOURCE, CLAIMS_EVALUATED, lint_claims, lint, decisions_frame, facts_frame, comparison_long, lint_report
-from workbench.mdr.markdown import FORMAT_VERSION, FACTS_FENCE, FACTS_SUFFIX, EMPTY, TO_WRITE, FRONT_KEYS, SECTION, MATRIX_HEADER, MAX_FACTS_BYTES, md_escape, md_unescape, record_facts, render_markdown, render_facts, NUMERIC_BASELINE_KEYS, parse_markdown, markdown_section, for_notebook, read_record
-from workbench.mdr.record import LEVELS, COMPARISON_COLUMNS, MATRIX_DIMENSIONS, TRIGGER_KINDS, HUMAN_PROMPTS, TRIGGER_RULE, MIN_EVAL_CASES, COMPARISON_RULES, Fact, Level, Candidate, StepDecision, Evaluation, MEASURED_LABELS, Trigger, MatrixRow, Record, fmt_value, trigger_baseline_text, short_source, slugify, normalise_text, normalise_items, with_human_parts
-from workbench.mdr.review import REVIEW_COLUMNS, PRICE_KEYS, price_on, price_change_pct, price_trigger_fires, drift, CHECKS, shortlist_for_review, review_record, price_replay, first_firing
+from workbench.mdr.comparison import comparison_frame, comparison_levels
+from workbench.mdr.config import (
+    GOLDEN_TASKS,
+    TRIGGER_THRESHOLD_FIELD,
+    RecordConfig,
+    record_config,
+    trigger_threshold_problems,
+)
+from workbench.mdr.draft import (
+    OPEN,
+    PICKED_AS,
+    build_matrix,
+    build_triggers,
+    candidate_facts,
+    capability_checks,
+    choose_decision,
+    pick_candidates,
+    scenario_to_dict,
+)
+from workbench.mdr.evidence import (
+    EVALUATION_COLUMNS,
+    LOG_COLUMNS,
+    decided_steps,
+    evaluations_for_steps,
+    evaluations_from_frame,
+    load_evaluations,
+    load_results_log,
+    load_results_summary,
+    results_by_task,
+)
+from workbench.mdr.files import (
+    RECORD_NAME,
+    existing_records,
+    find_record,
+    next_number,
+    replace_text_checked,
+    supersede,
+    write_record,
+)
+from workbench.mdr.linting import (
+    CLAIMS_EVALUATED,
+    CLAIMS_SECOND_SOURCE,
+    LINT_COLUMNS,
+    MIN_SENTENCE_WORDS,
+    NOT_A_CLAIM,
+    PLACEHOLDER,
+    comparison_long,
+    decisions_frame,
+    facts_frame,
+    lint,
+    lint_claims,
+    lint_report,
+)
+from workbench.mdr.markdown import (
+    EMPTY,
+    FACTS_FENCE,
+    FACTS_SUFFIX,
+    FORMAT_VERSION,
+    FRONT_KEYS,
+    MATRIX_HEADER,
+    MAX_FACTS_BYTES,
+    NUMERIC_BASELINE_KEYS,
+    SECTION,
+    TO_WRITE,
+    for_notebook,
+    markdown_section,
+    md_escape,
+    md_unescape,
+    parse_markdown,
+    read_record,
+    record_facts,
+    render_facts,
+    render_markdown,
+)
+from workbench.mdr.record import (
+    COMPARISON_COLUMNS,
+    COMPARISON_RULES,
+    HUMAN_PROMPTS,
+    LEVELS,
+    MATRIX_DIMENSIONS,
+    MEASURED_LABELS,
+    MIN_EVAL_CASES,
+    TRIGGER_KINDS,
+    TRIGGER_RULE,
+    Candidate,
+    Evaluation,
+    Fact,
+    Level,
+    MatrixRow,
+    Record,
+    StepDecision,
+    Trigger,
+    fmt_value,
+    normalise_items,
+    normalise_text,
+    short_source,
+    slugify,
+    trigger_baseline_text,
+    with_human_parts,
+)
+from workbench.mdr.review import (
+    CHECKS,
+    PRICE_KEYS,
+    REVIEW_COLUMNS,
+    drift,
+    first_firing,
+    price_change_pct,
+    price_on,
+    price_replay,
+    price_trigger_fires,
+    review_record,
+    shortlist_for_review,
+)
 
 __all__ = [
     "comparison_levels",

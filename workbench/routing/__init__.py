@@ -7,15 +7,123 @@ reversible personal-data redaction (:mod:`.pii`). Taught in ``notebooks/05_routi
 """
 from __future__ import annotations
 
-from workbench.routing.availability import independent_chain_availability, chain_members, with_component, served_shares, chain_availability, OutageSimulation, simulate_outages, fallback_expectations, chain_summary, chains_table, trap_curve
-from workbench.routing.config import GOLDEN_ROUTES, Route, Rule, Availability, Breaker, RouterConfig, routing_config, load_routing, routes_table, rules_table
-from workbench.routing.fallback import FALLBACK_KINDS, STATES, CircuitBreaker, FallbackEvent, ChainExhausted, FallbackCandidate, endpoint_chain
-from workbench.routing.pii import PLACEHOLDER_PREFIX, DETECTION_ORDER, PiiConfig, detect_pii, Redaction, redact_pii, restore_pii, pii_config
-from workbench.routing.pii_eval import gold_spans, pii_detection_table, pii_detection_scores, NOT_PII, MIN_PRECISION, MIN_RECALL, PII_SET_COLUMNS, LabelledText, default_pii_set_path, load_pii_set, pii_labelled_table, pii_labelled_scores, pii_goals_missed
-from workbench.routing.pii_formats import DEFAULT_PHONE_REGIONS, MAX_PASSES, DIGIT_RUN, NOT_PII_LABELS, DATE_PATTERN, not_pii_context, card_spans, iban_valid, iban_spans, ssn_valid, ssn_spans, date_of_birth_spans, ip_address_spans, phone_spans, account_id_regex, account_id_key, PiiSpan, luhn_valid
-from workbench.routing.report import route_outcomes, route_shares, system_costs, system_p95_s, RoutingReport, routing_report, results_for_routes, traffic_mix_shares, routing_whatif, chain_expectations
-from workbench.routing.router import Decision, route_request, explain_routing, prepare_request, request_from_case, rules_intent, route_cases, routing_accuracy, route_messages
-from workbench.routing.signals import STOPWORDS, SCRIPTS, EXTRA_INJECTION_PATTERNS, CODE_LINE, Request, strip_markup, detect_language, detect_code, injection_patterns, detect_injection, difficulty_signals, Signals, request_signals
+from workbench.routing.availability import (
+    OutageSimulation,
+    chain_availability,
+    chain_members,
+    chain_summary,
+    chains_table,
+    fallback_expectations,
+    independent_chain_availability,
+    served_shares,
+    simulate_outages,
+    trap_curve,
+    with_component,
+)
+from workbench.routing.config import (
+    GOLDEN_ROUTES,
+    Availability,
+    Breaker,
+    Route,
+    RouterConfig,
+    Rule,
+    load_routing,
+    routes_table,
+    routing_config,
+    rules_table,
+)
+from workbench.routing.fallback import (
+    FALLBACK_KINDS,
+    STATES,
+    ChainExhausted,
+    CircuitBreaker,
+    FallbackCandidate,
+    FallbackEvent,
+    endpoint_chain,
+)
+from workbench.routing.pii import (
+    DETECTION_ORDER,
+    PLACEHOLDER_PREFIX,
+    PiiConfig,
+    Redaction,
+    detect_pii,
+    pii_config,
+    redact_pii,
+    restore_pii,
+)
+from workbench.routing.pii_eval import (
+    MIN_PRECISION,
+    MIN_RECALL,
+    NOT_PII,
+    PII_SET_COLUMNS,
+    LabelledText,
+    default_pii_set_path,
+    gold_spans,
+    load_pii_set,
+    pii_detection_scores,
+    pii_detection_table,
+    pii_goals_missed,
+    pii_labelled_scores,
+    pii_labelled_table,
+)
+from workbench.routing.pii_formats import (
+    DATE_PATTERN,
+    DEFAULT_PHONE_REGIONS,
+    DIGIT_RUN,
+    MAX_PASSES,
+    NOT_PII_LABELS,
+    PiiSpan,
+    account_id_key,
+    account_id_regex,
+    card_spans,
+    date_of_birth_spans,
+    iban_spans,
+    iban_valid,
+    ip_address_spans,
+    luhn_valid,
+    not_pii_context,
+    phone_spans,
+    ssn_spans,
+    ssn_valid,
+)
+from workbench.routing.report import (
+    RoutingReport,
+    chain_expectations,
+    results_for_routes,
+    route_outcomes,
+    route_shares,
+    routing_report,
+    routing_whatif,
+    system_costs,
+    system_p95_s,
+    traffic_mix_shares,
+)
+from workbench.routing.router import (
+    Decision,
+    explain_routing,
+    prepare_request,
+    request_from_case,
+    route_cases,
+    route_messages,
+    route_request,
+    routing_accuracy,
+    rules_intent,
+)
+from workbench.routing.signals import (
+    CODE_LINE,
+    EXTRA_INJECTION_PATTERNS,
+    SCRIPTS,
+    STOPWORDS,
+    Request,
+    Signals,
+    detect_code,
+    detect_injection,
+    detect_language,
+    difficulty_signals,
+    injection_patterns,
+    request_signals,
+    strip_markup,
+)
 
 __all__ = [
     "independent_chain_availability",

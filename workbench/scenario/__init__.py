@@ -6,9 +6,62 @@ the file loads) and the views of them (:mod:`.workflow`). Taught in
 """
 from __future__ import annotations
 
-from workbench.scenario.blocks import STATUSES, REFLECTIONS, REFLECTION_TITLES, DEFAULT_TRIGGERS, TRIGGERS_SPEC, REFLECTIONS_SPEC, FALLBACK_SPEC, DECISION_SPEC, RECORD_SPEC, PII_SPEC, WHEN_SPEC, ROUTE_SPEC, RULE_SPEC, AVAILABILITY_SPEC, BREAKER_SPEC, ROUTING_SPEC
-from workbench.scenario.load import ROLES, ROLE_MODEL_TYPE, ROLE_MODALITY, OUTPUT_FORMATS, CHECKLIST_KEYS, WEIGHT_KEYS, TokenMix, LatencyTarget, Reliability, StepConstraints, OutputContract, Step, Constraints, Scenario, TOKENS_SPEC, LATENCY_SPEC, RELIABILITY_SPEC, STEP_CONSTRAINTS_SPEC, CONTRACT_SPEC, WEIGHTS_SPEC, STEP_SPEC, CONSTRAINTS_SPEC, SCENARIO_SPEC, scenario_from_dict, load_scenario, scenario_from_text, list_scenarios
-from workbench.scenario.workflow import ROLE_PURPOSE, roles_table, checklist_table, constraints_table, workflow_table, scenario_overview, add_step
+from workbench.scenario.blocks import (
+    AVAILABILITY_SPEC,
+    BREAKER_SPEC,
+    DECISION_SPEC,
+    DEFAULT_TRIGGERS,
+    FALLBACK_SPEC,
+    PII_SPEC,
+    RECORD_SPEC,
+    REFLECTION_TITLES,
+    REFLECTIONS,
+    REFLECTIONS_SPEC,
+    ROUTE_SPEC,
+    ROUTING_SPEC,
+    RULE_SPEC,
+    STATUSES,
+    TRIGGERS_SPEC,
+    WHEN_SPEC,
+)
+from workbench.scenario.load import (
+    CHECKLIST_KEYS,
+    CONSTRAINTS_SPEC,
+    CONTRACT_SPEC,
+    LATENCY_SPEC,
+    OUTPUT_FORMATS,
+    RELIABILITY_SPEC,
+    ROLE_MODALITY,
+    ROLE_MODEL_TYPE,
+    ROLES,
+    SCENARIO_SPEC,
+    STEP_CONSTRAINTS_SPEC,
+    STEP_SPEC,
+    TOKENS_SPEC,
+    WEIGHT_KEYS,
+    WEIGHTS_SPEC,
+    Constraints,
+    LatencyTarget,
+    OutputContract,
+    Reliability,
+    Scenario,
+    Step,
+    StepConstraints,
+    TokenMix,
+    list_scenarios,
+    load_scenario,
+    scenario_from_dict,
+    scenario_from_text,
+)
+from workbench.scenario.workflow import (
+    ROLE_PURPOSE,
+    add_step,
+    checklist_table,
+    constraints_table,
+    roles_table,
+    scenario_overview,
+    workflow_table,
+)
 
 __all__ = [
     "STATUSES",

@@ -7,13 +7,72 @@ candidate (:mod:`.costs`). Taught in ``notebooks/02_shortlist_from_leaderboards.
 """
 from __future__ import annotations
 
-from workbench.shortlist.constraints import constraint_checks, EFFORT_ORDER, default_settings, SCENARIO_TOGGLES, STEP_TOGGLES, with_constraints
-from workbench.shortlist.costs import CANDIDATE_COLUMNS, shortlisted_offerings, candidate_costs, SETTING_COLUMNS, reasoning_settings
-from workbench.shortlist.leaderboards import MAX_SCORE_AGE_DAYS, MAX_RANK_GAP, MIN_MODELS_FOR_CORRELATION, BENCHMARK_NAMESPACES, FLAG_COLUMNS, HEADLINE_BENCHMARKS, is_quality_benchmark, default_benchmarks, benchmark_namespace, latest_scores, score_table, spearman_rho, kendall_tau_b, rank_correlations, rank_disagreements, stale_speeds, stale_scores, mixed_harnesses, joined_names, CrossCheck, crosscheck
+from workbench.shortlist.constraints import (
+    EFFORT_ORDER,
+    SCENARIO_TOGGLES,
+    STEP_TOGGLES,
+    constraint_checks,
+    default_settings,
+    with_constraints,
+)
+from workbench.shortlist.costs import (
+    CANDIDATE_COLUMNS,
+    SETTING_COLUMNS,
+    candidate_costs,
+    reasoning_settings,
+    shortlisted_offerings,
+)
+from workbench.shortlist.leaderboards import (
+    BENCHMARK_NAMESPACES,
+    FLAG_COLUMNS,
+    HEADLINE_BENCHMARKS,
+    MAX_RANK_GAP,
+    MAX_SCORE_AGE_DAYS,
+    MIN_MODELS_FOR_CORRELATION,
+    CrossCheck,
+    benchmark_namespace,
+    crosscheck,
+    default_benchmarks,
+    is_quality_benchmark,
+    joined_names,
+    kendall_tau_b,
+    latest_scores,
+    mixed_harnesses,
+    rank_correlations,
+    rank_disagreements,
+    score_table,
+    spearman_rho,
+    stale_scores,
+    stale_speeds,
+)
 from workbench.shortlist.openness import CLASSES, openness_tradeoffs
-from workbench.shortlist.pool import CRITERIA, CRITERION_COLUMN, DIRECTION, NORMALISATIONS, LATENCY_UNMEASURED, SCORE_DECIMALS, CONSTRAINT_KEYS, CAPABILITIES, CAPABILITY_WORDS, RANKED_COLUMNS, EXCLUDED_COLUMNS, Candidates, retirement, candidates, offering_latency_s, request_cost_at_3to1_usd
-from workbench.shortlist.ranking import ShortlistResult, shortlist, shortlist_all, provider_spread, offerings_of, leaderboard_top_vs_pick
-from workbench.shortlist.scoring import normalise, weighted_score, pareto_front, sample_weights, rank_stability
+from workbench.shortlist.pool import (
+    CAPABILITIES,
+    CAPABILITY_WORDS,
+    CONSTRAINT_KEYS,
+    CRITERIA,
+    CRITERION_COLUMN,
+    DIRECTION,
+    EXCLUDED_COLUMNS,
+    LATENCY_UNMEASURED,
+    NORMALISATIONS,
+    RANKED_COLUMNS,
+    SCORE_DECIMALS,
+    Candidates,
+    candidates,
+    offering_latency_s,
+    request_cost_at_3to1_usd,
+    retirement,
+)
+from workbench.shortlist.ranking import (
+    ShortlistResult,
+    leaderboard_top_vs_pick,
+    offerings_of,
+    provider_spread,
+    shortlist,
+    shortlist_all,
+)
+from workbench.shortlist.scoring import normalise, pareto_front, rank_stability, sample_weights, weighted_score
 
 __all__ = [
     "constraint_checks",
