@@ -25,7 +25,8 @@ GOAL_SPEEDUP = 5.0
 def _golden():
     labels = support_contract().labels
     cases = tuple(case_from_dict({"id": f"bench-{i:03d}", "task": "classify", "input": f"I was charged twice (#{i})",
-                                  "expected": {"label": "billing"}, "checks": ["label_exact"]}, "bench (synthetic)",
+                                  "expected": {"label": "billing"}, "checks": ["label_exact"],
+                                  "context": {"articles": [], "customer": None}, "tags": ["synthetic"]}, "bench (synthetic)",
                                  i + 1, labels=labels) for i in range(N_CASES))
     return GoldenSet(cases=cases, labels=labels, path="bench (synthetic)")
 

@@ -92,16 +92,24 @@ def price_unit_problems(offerings: pd.DataFrame, price_history: pd.DataFrame | N
     hist = price_history if price_history is not None and len(price_history) else None
     if hist is not None:
         hist = hist[hist["to_date"].isna()]
+    api = offerings[offerings["access_mode"] != "self-hosted"]
     for col in PRICE_COLUMNS:
         lo, hi = SOFT_PRICE_RANGE[col]
-        api = offerings[offerings["access_mode"] != "self-hosted"]
-        for row, o in api.iterrows():
-            value = o[col]
+        # each model's prices, looked up once (a per-row filter is quadratic on a full price map)
+        by_model: dict = {}
+        for row, mid, v in zip(api.index, api["model_id"], api[col]):
+            if not pd.isna(v):
+                by_model.setdefault(mid, []).append((row, float(v)))
+        hist_by_model: dict = {}
+        if hist is not None:
+            for mid, v in zip(hist["model_id"], hist[col]):
+                if not pd.isna(v):
+                    hist_by_model.setdefault(mid, []).append(float(v))
+        for row, mid, value in zip(api.index, api["model_id"], api[col]):
             if pd.isna(value) or value <= 0:
                 continue
-            others = api.loc[(api["model_id"] == o["model_id"]) & (api.index != row), col].dropna().tolist()
-            if hist is not None:
-                others += hist.loc[hist["model_id"] == o["model_id"], col].dropna().tolist()
+            o = {"model_id": mid}
+            others = [v for r, v in by_model.get(mid, ()) if r != row] + hist_by_model.get(mid, [])
             outside = not (lo <= value <= hi)
             if others:
                 ref = float(pd.Series(others).median())

@@ -75,16 +75,24 @@ def merge_results(results: list[ImportResult]) -> tuple[dict[str, pd.DataFrame],
             df = r.tables.get(table)
             if df is None or df.empty:
                 continue
-            dup = df[key].isin(seen)
+            low = df[key].str.lower()  # ids that differ only in case are one id (the loader refuses both)
+            dup = low.isin(seen) | low.duplicated()
             if dup.any():
-                notes.append(f"{table}: {int(dup.sum())} rows of {r.source} dropped: their {key} is in an earlier source")
+                notes.append(f"{table}: {int(dup.sum())} rows of {r.source} dropped: their {key} is in an earlier "
+                             "source (or repeats in this one), compared without case")
             frames.append(df[~dup])
-            seen |= set(df[key])
+            seen |= set(low)
         out[table] = pd.concat(frames, ignore_index=True) if frames else results[0].catalog_tables()[table]
     maps = [r.tables["name_map"] for r in results if "name_map" in r.tables and not r.tables["name_map"].empty]
     if maps:
         out["name_map"] = dedupe_name_map(pd.concat(maps, ignore_index=True))
-    return out, notes
+    # a price can be plausible within one source and not beside another's (the same model 40x dearer)
+    merged = set_aside_implausible(ImportResult(source="merged import", as_of="", tables=out, total_entries=0,
+                                                skipped=pd.DataFrame(columns=["entry", "reason", "detail"])))
+    if len(merged.skipped):
+        notes.append(f"offerings: {len(merged.skipped)} rows set aside after merging: their prices fail the "
+                     "plausibility checks beside the other sources' (see the import's skipped rows)")
+    return merged.tables, notes
 
 
 __all__ = ["missing_facts", "merge_results", "FACTS"]
