@@ -10,27 +10,11 @@ import json
 import shutil
 import textwrap
 
-import numpy as np
 import pandas as pd
 
+from workbench.util import plain_value as _plain
+
 FORMATS = ("table", "csv", "md", "json")
-
-
-def _plain(v):
-    """A JSON-safe Python value (dates as YYYY-MM-DD, missing as None)."""
-    if v is None or v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, float) and np.isnan(v):
-        return None
-    if isinstance(v, pd.Timestamp):
-        return v.strftime("%Y-%m-%d")
-    if isinstance(v, np.generic):
-        return v.item()
-    if isinstance(v, dict):
-        return {str(k): _plain(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [_plain(x) for x in v]
-    return v
 
 
 def records(df: pd.DataFrame) -> list[dict]:

@@ -47,6 +47,7 @@ from workbench.mdr.record import (
 from workbench.scenario.load import Scenario, Step
 from workbench.shortlist.pool import LATENCY_UNMEASURED
 from workbench.util import as_date as _day
+from workbench.util import plain_value as _val
 
 OPEN = ("open-weight", "open-source")
 PICKED_AS = ("managed API model", "cheaper model", "open-weight option")
@@ -55,19 +56,6 @@ PICKED_AS = ("managed API model", "cheaper model", "open-weight option")
 # ------------------------------------------------------------------------------------------------
 # small helpers
 # ------------------------------------------------------------------------------------------------
-
-def _val(v: Any) -> Any:
-    """A plain value for a fact: numpy unwrapped, NA/NaN -> None, Timestamps -> ISO dates."""
-    if v is None or v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    if isinstance(v, pd.Timestamp):
-        return v.date().isoformat()
-    return v
-
 
 def scenario_to_dict(scenario: Scenario) -> dict:
     """A scenario as the plain mapping its YAML file would hold (``scenario_from_dict`` reads it back),

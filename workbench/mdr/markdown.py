@@ -26,8 +26,6 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
 import yaml
 
 from workbench.errors import Problem, WorkbenchError, did_you_mean, fail
@@ -52,6 +50,8 @@ from workbench.mdr.record import (
     trigger_baseline_text,
 )
 from workbench.scenario.blocks import REFLECTION_TITLES, REFLECTIONS, STATUSES
+from workbench.util import as_date as _date
+from workbench.util import plain_value
 
 FORMAT_VERSION = 2  # 2: facts in a NNNN-slug.facts.yaml beside the Markdown; 1: in a fenced block
 
@@ -142,27 +142,8 @@ def _load_yaml(text: str, file: str, where: str) -> Any:
 # plain values for YAML
 # ------------------------------------------------------------------------------------------------
 
-def _py(v: Any) -> Any:
-    """A YAML-safe Python value: numpy scalars unwrapped, NaN/NA to None, Timestamps to dates."""
-    if v is None or v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, pd.Timestamp):
-        return v.date()
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    if isinstance(v, dict):
-        return {str(k): _py(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [_py(x) for x in v]
-    return v
-
-
 def _fact_dict(f: Fact) -> dict:
-    d = {"value": _py(f.value), "source": f.source, "as_of": _py(f.as_of)}
+    d = {"value": plain_value(f.value, "date"), "source": f.source, "as_of": plain_value(f.as_of, "date")}
     if f.note:
         d["note"] = f.note
     return d
@@ -170,7 +151,7 @@ def _fact_dict(f: Fact) -> dict:
 
 def record_facts(record: Record) -> dict:
     """The machine-readable part of a record (what its facts file holds), as plain values."""
-    return _py({
+    return plain_value({
         "format": FORMAT_VERSION,
         "scenario": record.scenario,
         "catalog": record.catalog,
@@ -184,7 +165,7 @@ def record_facts(record: Record) -> dict:
             for c in record.candidates],
         "evaluations": [asdict(e) for e in record.evaluations],
         "triggers": [asdict(t) for t in record.triggers],
-    })
+    }, "date")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -516,11 +497,6 @@ def _check_trigger_numbers(triggers: list[Trigger], file: str) -> None:
     if problems:
         raise WorkbenchError(problems)
 
-
-def _date(v: Any) -> dt.date | None:
-    if v is None or isinstance(v, dt.date):
-        return v
-    return dt.date.fromisoformat(str(v))
 
 
 def _facts_to_record_parts(facts: dict, file: str) -> dict:
