@@ -298,3 +298,26 @@ __all__ = [
     "TOKENS_PER_MTOK", "WorkbenchError", "tier_flags", "choose_duplicate", "row_differences", "filled_count",
     "DUPLICATE_RULE", "TIER_FLAG_RATIO", "FLAG_COLUMNS",
 ]
+
+
+class Skip(Exception):
+    """Raised inside an importer for one entry it does not import: ``reason`` is short and groupable,
+    ``detail`` entry-specific. The importer catches it and lists the entry in ``skipped``."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        self.reason, self.detail = reason, detail
+
+
+def skip_by_provider_kind(prov: dict | None, provider: str, self_hosted: str) -> None:
+    """Raise :class:`Skip` for an entry whose provider (a row of provider_access_modes.csv, or None when
+    the provider is not in it) sells no per-token API: unclassified, self-hosted (``self_hosted`` says
+    why for this source), a gateway or reseller, a subscription product."""
+    if prov is None:
+        raise Skip("provider not classified in provider_access_modes.csv", provider)
+    kind = prov["access_mode"]
+    if kind == "self-hosted":
+        raise Skip(self_hosted, provider)
+    if kind == "gateway":
+        raise Skip("gateway or reseller: import the underlying provider", provider)
+    if kind == "subscription":
+        raise Skip("subscription product: no per-token API price", provider)

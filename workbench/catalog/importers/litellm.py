@@ -72,10 +72,14 @@ from workbench.catalog.importers.common import (
     per_token_to_per_mtok,
     plausible_price,
     read_json,
+    skip_by_provider_kind,
     skipped_frame,
     tier_flags,
     unknown_licence_facts,
     unstated,
+)
+from workbench.catalog.importers.common import (
+    Skip as _Skip,
 )
 from workbench.catalog.schema import ACCESS_MODES, MODALITIES
 from workbench.errors import fail
@@ -158,11 +162,6 @@ def _modalities(entry: dict) -> str:
     if "text" not in items:
         items.insert(0, "text")
     return ";".join(dict.fromkeys(m for m in items if m in MODALITIES))
-
-
-class _Skip(Exception):
-    def __init__(self, reason: str, detail: str = ""):
-        self.reason, self.detail = reason, detail
 
 
 def _price(entry: dict, field: str, display: str, key: str, required: bool = False) -> float | None:
@@ -347,15 +346,7 @@ def import_litellm(data: dict | str | Path, as_of: str, source: str | None = Non
             if not isinstance(provider, str) or not provider:
                 raise _Skip("no litellm_provider")
             prov = providers.get(provider)
-            if prov is None:
-                raise _Skip("provider not classified in provider_access_modes.csv", provider)
-            kind = prov["access_mode"]
-            if kind == "self-hosted":
-                raise _Skip("self-hosted: LiteLLM gives no GPU or throughput", provider)
-            if kind == "gateway":
-                raise _Skip("gateway or reseller: import the underlying provider", provider)
-            if kind == "subscription":
-                raise _Skip("subscription product: no per-token API price", provider)
+            skip_by_provider_kind(prov, provider, "self-hosted: LiteLLM gives no GPU or throughput")
             row, facts = _offering(key, entry, provider, prov, display, src, as_of)
         except _Skip as s:
             skipped.append((key, s.reason, s.detail))

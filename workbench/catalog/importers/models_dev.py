@@ -62,10 +62,14 @@ from workbench.catalog.importers.common import (
     number,
     plausible_price,
     read_json,
+    skip_by_provider_kind,
     skipped_frame,
     tier_flags,
     unknown_licence_facts,
     unstated,
+)
+from workbench.catalog.importers.common import (
+    Skip as _Skip,
 )
 from workbench.catalog.importers.litellm import PROVIDER_FILE, model_id_from_key, provider_access_modes
 from workbench.catalog.schema import MODALITIES
@@ -80,11 +84,6 @@ ACCEPTED = "models.dev api.json (.json) or the package's data.json.gz"
 NON_CHAT_OUTPUTS = ("image", "audio", "video")
 SPEECH_WORDS = ("whisper", "transcribe", "transcription", "-tts", "tts-", "text-to-speech", "speech-to-text")
 _FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-class _Skip(Exception):
-    def __init__(self, reason: str, detail: str = ""):
-        self.reason, self.detail = reason, detail
 
 
 # --------------------------------------------------------------------------------------------
@@ -364,15 +363,7 @@ def import_models_dev(data: dict | str | Path | None = None, as_of: str | None =
                 raise fail(display, f"provider '{pid}', model '{mid}'", f"expected an object, got {type(m).__name__}",
                            "re-download the file if it was edited")
             try:
-                if prov is None:
-                    raise _Skip("provider not classified in provider_access_modes.csv", pid)
-                kind = prov["access_mode"]
-                if kind == "self-hosted":
-                    raise _Skip("self-hosted or local app: no per-token API price", pid)
-                if kind == "gateway":
-                    raise _Skip("gateway or reseller: import the underlying provider", pid)
-                if kind == "subscription":
-                    raise _Skip("subscription product: no per-token API price", pid)
+                skip_by_provider_kind(prov, pid, "self-hosted or local app: no per-token API price")
                 row, model = _rows(pid, mid, m, prov, display, src, data_date)
             except _Skip as s:
                 skipped.append((key, s.reason, s.detail))

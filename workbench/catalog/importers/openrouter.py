@@ -58,6 +58,9 @@ from workbench.catalog.importers.common import (
     tier_flags,
     unknown_licence_facts,
 )
+from workbench.catalog.importers.common import (
+    Skip as _Skip,
+)
 from workbench.catalog.schema import MODALITIES
 from workbench.errors import fail
 
@@ -90,11 +93,6 @@ def non_chat_reason(m: dict) -> tuple[str, str] | None:
     if hit:
         return "transcription or speech model (not a chat model)", f"'{hit.strip('-')}' in id or name"
     return None
-
-
-class _Skip(Exception):
-    def __init__(self, reason: str, detail: str = ""):
-        self.reason, self.detail = reason, detail
 
 
 def model_id_from_openrouter(or_id: str) -> str:
