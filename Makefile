@@ -27,7 +27,7 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check workbench tests
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # Debian's chromium (apt-get install -y chromium) driven by the playwright package; downloads nothing
 test-browser: $(STAMP)

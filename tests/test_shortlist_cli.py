@@ -34,7 +34,8 @@ def test_top_and_step(capsys):
     assert out["steps"][0]["n_ranked"] == 2
 
 
-def test_table_md_and_csv(capsys):
+def test_table_md_and_csv(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")  # the text table fits the terminal; fix its width for the test
     assert main(ARGS + ["--step", "answer"]) == 0
     text = capsys.readouterr().out
     assert "== step 'answer'" in text and "fastinfer/beta" in text and "excluded (8), every failed constraint" in text
